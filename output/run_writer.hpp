@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Writes a run (RunResult) to one HDF5 file, atomically: the data go to a temporary
+/// name in the same folder, which is renamed over the target only once complete and
+/// closed, so a reader never sees a partial file under the final name. Layout: docs/output.md.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/network/graph.hpp"
+#include "sim/run_result.hpp"
+
+namespace wom {
+
+/// Root attributes of every wom file: what produced it, from what, when.
+struct Provenance {
+  std::string command_line;            ///< argv joined with spaces
+  std::string scenario_path;
+  std::string scenario_text;           ///< verbatim file text
+  std::vector<std::string> overrides;  ///< --set key=value, in order
+  std::string model;                   ///< model registry name
+  std::uint64_t seed = 0;
+  int threads = 0;
+  std::string started_utc;             ///< ISO 8601, e.g. 2026-11-25T22:38:43Z
+  std::string finished_utc;
+  double build_seconds = 0.0;          ///< network + population construction
+  double run_seconds = 0.0;            ///< simulation of all replicates
+};
+
+/// Writes `result` to `path` (atomically, see file comment). `graph` supplies the agent
+/// labels written beside per-agent data and the network's size attributes.
+/// @throws IoError if the file cannot be created, written or renamed; no file is left at
+///         `path` (nor a temporary one) in that case.
+void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
+               const Provenance& provenance);
+
+/// ISO 8601 UTC time of now, to the second.
+std::string utc_now();
+
+}  // namespace wom

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file A validated scenario: everything a run depends on.
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/model_spec.hpp"
+#include "sim/spec.hpp"
+
+namespace wom {
+
+struct Scenario {
+  std::filesystem::path path;          ///< file it was loaded from
+  std::string text;                    ///< the file's full text, verbatim (provenance)
+  std::vector<std::string> overrides;  ///< --set key=value applied on top, in order
+  NetworkSpec network;
+  TrustSpec trust;
+  PopulationSpec population;
+  ModelSpec model;
+  std::vector<SeedSpec> seeds;         ///< [[channel]] entries of type "seed"
+  RunSpec run;
+  OutputSpec output;
+};
+
+/// Loads, applies `overrides` ("dotted.key=value", TOML value syntax, bare words taken as
+/// strings), and validates a scenario. Collects every problem before throwing.
+/// @throws InputError whose message has one line per problem: `file:line:column: key: what`
+///         (`--set key=value: key: what` for overrides).
+Scenario load_scenario(const std::filesystem::path& path, std::span<const std::string> overrides = {});
+
+/// Same, from text already in memory; `path` is used for messages and relative edge-list paths.
+Scenario parse_scenario(std::string text, const std::filesystem::path& path,
+                        std::span<const std::string> overrides = {});
+
+}  // namespace wom

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The synchronous, frontier-based diffusion engine, templated on the model.
+///
+/// Time is discrete. Step 0 adopts the seeds. At step t >= 1 every agent that adopted at
+/// step t-1 (the frontier) exposes each out-neighbour once; the model decides per arc
+/// whether that exposure tips the neighbour, who then adopts at step t and spreads at t+1.
+/// Decisions at step t read only what adopted up to t-1 plus order-independent sums, so
+/// the result does not depend on the order threads visit agents:
+/// - every random draw is a pure function of (seed, replicate, stream, arc or agent);
+/// - pressure sums are integer fixed point (commutative);
+/// - "claiming" an agent is a compare-and-swap of its adoption step from kNever to t, and
+///   every claimant writes the same t, so which thread wins does not matter.
+/// Work per step is proportional to the frontier's out-arcs, and a replicate's reset is
+/// proportional to what it touched: nothing is O(N) per replicate except optional per-agent
+/// output.
+///
+/// Parallelism (oneTBB): replicates run concurrently, each on its own ReplicateState, and a
+/// step whose frontier is large is split over threads too; inner loops are isolated so a
+/// waiting thread never starts another replicate on the same state.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <concepts>
+#include <cstdint>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "sim/network/graph.hpp"
+#include "sim/run_result.hpp"
+#include "sim/seeds.hpp"
+
+namespace wom {
+
+/// How one run of replicates is executed (not what is simulated: that is the model's).
+struct EngineOptions {
+  Step steps = 100;
+  std::uint32_t replicates = 1;
+  std::uint64_t seed = 1;
+  double step_hours = 1.0;
+  bool stop_when_quiet = true;
+  bool record_adoption_steps = false;
+  /// A step is split over threads once its frontier has at least this many agents.
+  std::size_t parallel_frontier = 256;
+  /// Replicates run concurrently (one ReplicateState per thread) when the graph has at most
+  /// this many agents; above it they run one after another, each parallel inside, so memory
+  /// stays at one replicate's state.
+  NodeId concurrent_replicates_max_agents = 1u << 22;
+};
+
+/// Working memory of one running replicate, reused across replicates.
+/// Memory: 8 bytes per agent, plus 12 for models that accumulate pressure.
+class ReplicateState {
+ public:
+  ReplicateState(NodeId n, bool with_pressure)
+      : adopted_at(n, kNever), adopters(n), pressure(with_pressure ? n : 0, 0),
+        threshold(with_pressure ? n : 0, 0), touched(with_pressure ? n : 0) {}
+
+  /// Step at which each agent adopted, kNever if not (yet).
+  std::vector<Step> adopted_at;
+  /// Every adopter in adoption order; the frontier of each step is a contiguous slice.
+  std::vector<NodeId> adopters;
+  std::atomic<std::size_t> adopters_end{0};
+  /// Model scratch for threshold models: accumulated trust and the cached threshold
+  /// (fixed point, 0 = not drawn yet) of each agent, and the agents whose entries are set.
+  std::vector<std::uint32_t> pressure;
+  std::vector<std::uint32_t> threshold;
+  std::vector<NodeId> touched;
+  std::atomic<std::size_t> touched_end{0};
+
+  /// Records that `v`'s scratch entries are in use, so reset() clears them.
+  template <bool kParallel>
+  void touch(NodeId v) noexcept {
+    std::size_t i;
+    if constexpr (kParallel) {
+      i = touched_end.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      i = touched_end.load(std::memory_order_relaxed);
+      touched_end.store(i + 1, std::memory_order_relaxed);
+    }
+    touched[i] = v;
+  }
+
+  /// Back to "nobody adopted", in O(agents touched by the last replicate).
+  void reset() noexcept {
+    const std::size_t na = adopters_end.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < na; ++i) adopted_at[adopters[i]] = kNever;
+    const std::size_t nt = touched_end.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < nt; ++i) {
+      pressure[touched[i]] = 0;
+      threshold[touched[i]] = 0;
+    }
+    adopters_end.store(0, std::memory_order_relaxed);
+    touched_end.store(0, std::memory_order_relaxed);
+  }
+};
+
+/// What a model sees when deciding one exposure.
+template <class Replicate>
+struct Exposure {
+  const Graph& graph;
+  ReplicateState& state;
+  const Replicate& replicate;  ///< the model's per-replicate keys
+  Step step;
+};
+
+/// A diffusion model the engine can run: per-replicate random keys, and a per-arc decision.
+/// `expose<kParallel>(ctx, head, arc)` returns true when the exposure over `arc` tips `head`;
+/// with kParallel it must be safe to call concurrently (atomics on shared scratch).
+template <class M>
+concept SpreadModel = requires(const M& m, std::uint64_t seed, std::uint32_t r,
+                               const Exposure<typename M::Replicate>& ctx, NodeId v, ArcId a) {
+  typename M::Replicate;
+  { M::kUsesPressure } -> std::convertible_to<bool>;
+  { m.begin_replicate(seed, r) } -> std::same_as<typename M::Replicate>;
+  { m.template expose<false>(ctx, v, a) } -> std::same_as<bool>;
+  { m.template expose<true>(ctx, v, a) } -> std::same_as<bool>;
+};
+
+namespace detail {
+
+/// Appends newly claimed agents to the adopters array; in parallel steps it batches them so
+/// the shared cursor is touched once per batch, not once per agent.
+template <bool kParallel>
+class AdopterSink {
+ public:
+  explicit AdopterSink(ReplicateState& s) : s_(s) {}
+  ~AdopterSink() { flush(); }
+  AdopterSink(const AdopterSink&) = delete;
+  AdopterSink& operator=(const AdopterSink&) = delete;
+
+  void push(NodeId v) {
+    if constexpr (!kParallel) {
+      const std::size_t i = s_.adopters_end.load(std::memory_order_relaxed);
+      s_.adopters[i] = v;
+      s_.adopters_end.store(i + 1, std::memory_order_relaxed);
+    } else {
+      buffer_[count_++] = v;
+      if (count_ == buffer_.size()) flush();
+    }
+  }
+  void flush() {
+    if constexpr (kParallel) {
+      if (count_ == 0) return;
+      const std::size_t at = s_.adopters_end.fetch_add(count_, std::memory_order_relaxed);
+      std::copy_n(buffer_.begin(), count_, s_.adopters.begin() + static_cast<std::ptrdiff_t>(at));
+      count_ = 0;
+    }
+  }
+
+ private:
+  ReplicateState& s_;
+  std::array<NodeId, kParallel ? 256 : 1> buffer_{};
+  std::size_t count_ = 0;
+};
+
+/// Claims `v` for adoption at step t; true for exactly one claimant.
+template <bool kParallel>
+inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
+  if constexpr (kParallel) {
+    std::atomic_ref<Step> cell(s.adopted_at[v]);
+    Step expected = kNever;
+    return cell.load(std::memory_order_relaxed) == kNever &&
+           cell.compare_exchange_strong(expected, t, std::memory_order_relaxed);
+  } else {
+    if (s.adopted_at[v] != kNever) return false;
+    s.adopted_at[v] = t;
+    return true;
+  }
+}
+
+/// Spreads from frontier agents [begin, end) of the adopters array; returns arcs processed.
+template <bool kParallel, SpreadModel M>
+std::uint64_t spread(const M& model, const Exposure<typename M::Replicate>& ctx, std::size_t begin,
+                     std::size_t end) {
+  const Graph& g = ctx.graph;
+  ReplicateState& s = ctx.state;
+  AdopterSink<kParallel> sink(s);
+  std::uint64_t arcs = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const NodeId u = s.adopters[i];
+    const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
+    arcs += ae - ab;
+    for (ArcId a = ab; a < ae; ++a) {
+      const NodeId v = g.head(a);
+      if (model.template expose<kParallel>(ctx, v, a) && claim<kParallel>(s, v, ctx.step)) sink.push(v);
+    }
+  }
+  return arcs;
+}
+
+}  // namespace detail
+
+/// Runs one replicate on `state` (reset on entry) and fills its row of `result`.
+template <SpreadModel M>
+void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
+                   std::uint32_t r, ReplicateState& state, std::vector<NodeId>& seed_buffer,
+                   RunResult& result) {
+  state.reset();
+  const auto rep = model.begin_replicate(opt.seed, r);
+  const std::size_t row = result.at(r, 0);
+  auto* new_adopters = result.new_adopters.data() + row;
+  auto* cumulative = result.cumulative_adopters.data() + row;
+  auto* exposures = result.exposures.data() + row;
+  auto* sharers = result.active_sharers.data() + row;
+
+  seeds.seeds_for(opt.seed, r, seed_buffer);
+  {
+    detail::AdopterSink<false> sink(state);
+    for (const NodeId v : seed_buffer)
+      if (detail::claim<false>(state, v, 0)) sink.push(v);
+  }
+  std::size_t frontier_begin = 0, frontier_end = state.adopters_end.load(std::memory_order_relaxed);
+  new_adopters[0] = cumulative[0] = frontier_end;
+  exposures[0] = sharers[0] = 0;
+
+  const bool may_split = tbb::this_task_arena::max_concurrency() > 1;
+  Step t = 1;
+  for (; t <= opt.steps; ++t) {
+    if (frontier_begin == frontier_end && opt.stop_when_quiet) break;
+    const Exposure<typename M::Replicate> ctx{g, state, rep, t};
+    std::uint64_t arcs = 0;
+    if (may_split && frontier_end - frontier_begin >= opt.parallel_frontier) {
+      std::atomic<std::uint64_t> total{0};
+      tbb::this_task_arena::isolate([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(frontier_begin, frontier_end, 32),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+                            total.fetch_add(detail::spread<true>(model, ctx, range.begin(), range.end()),
+                                            std::memory_order_relaxed);
+                          });
+      });
+      arcs = total.load();
+    } else {
+      arcs = detail::spread<false>(model, ctx, frontier_begin, frontier_end);
+    }
+    const std::size_t adopted = state.adopters_end.load(std::memory_order_relaxed);
+    new_adopters[t] = adopted - frontier_end;
+    cumulative[t] = adopted;
+    exposures[t] = arcs;
+    sharers[t] = frontier_end - frontier_begin;
+    frontier_begin = frontier_end;
+    frontier_end = adopted;
+  }
+  ReplicateSummary& sum = result.summaries[r];
+  sum.last_step = t - 1;
+  for (; t <= opt.steps; ++t) {  // quiet: the state no longer changes
+    new_adopters[t] = exposures[t] = sharers[t] = 0;
+    cumulative[t] = frontier_end;
+  }
+
+  const std::uint64_t final_count = frontier_end;
+  sum.final_adopters = final_count;
+  sum.final_fraction = g.num_nodes() ? static_cast<double>(final_count) / g.num_nodes() : 0.0;
+  sum.exposures = 0;
+  sum.peak_step = -1;
+  sum.peak_adopters = 0;
+  sum.steps_to_50 = sum.steps_to_90 = -1;
+  for (Step s = 0; s <= opt.steps; ++s) {
+    sum.exposures += exposures[s];
+    if (s >= 1 && new_adopters[s] > sum.peak_adopters) {
+      sum.peak_adopters = new_adopters[s];
+      sum.peak_step = s;
+    }
+    if (sum.steps_to_50 < 0 && 2 * cumulative[s] >= final_count) sum.steps_to_50 = s;
+    if (sum.steps_to_90 < 0 && 10 * cumulative[s] >= 9 * final_count) sum.steps_to_90 = s;
+  }
+  if (opt.record_adoption_steps) {
+    Step* out = result.adoption_step.data() + static_cast<std::size_t>(r) * g.num_nodes();
+    for (std::size_t i = 0; i < final_count; ++i) out[state.adopters[i]] = state.adopted_at[state.adopters[i]];
+  }
+}
+
+/// Allocates a RunResult shaped for `opt` on a graph of `agents` agents.
+RunResult make_result(NodeId agents, const EngineOptions& opt);
+
+/// Runs all replicates of a model; the result is identical for any number of threads.
+template <SpreadModel M>
+RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt) {
+  RunResult result = make_result(g.num_nodes(), opt);
+  struct Worker {
+    ReplicateState state;
+    std::vector<NodeId> seed_buffer;
+  };
+  tbb::enumerable_thread_specific<Worker> workers(
+      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), {}}; });
+  const auto one = [&](std::uint32_t r) {
+    Worker& w = workers.local();
+    run_replicate(g, model, seeds, opt, r, w.state, w.seed_buffer, result);
+  };
+  if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),
+                      [&](const tbb::blocked_range<std::uint32_t>& range) {
+                        for (std::uint32_t r = range.begin(); r != range.end(); ++r) one(r);
+                      });
+  } else {
+    for (std::uint32_t r = 0; r < opt.replicates; ++r) one(r);
+  }
+  return result;
+}
+
+}  // namespace wom

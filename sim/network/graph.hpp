@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Immutable compressed-sparse-row network with per-arc trust.
+///
+/// Memory per arc: 4 bytes (head id) + 2 bytes (trust) = 6 bytes, plus 4 bytes when the
+/// input carried a weight column; per agent 8 bytes of offsets. Undirected input is stored
+/// as two arcs, one each way, so "out-arcs of u" are always the agents u can expose.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/types.hpp"
+
+namespace wom {
+
+/// Edges as read or generated, before CSR construction. Column layout keeps 100 M edges
+/// at 8 bytes each (12 with weights).
+struct EdgeBuffer {
+  std::vector<NodeId> tails;
+  std::vector<NodeId> heads;
+  std::vector<float> weights;  ///< empty, or one per edge (third column of an edge list)
+
+  void add(NodeId tail, NodeId head) { tails.push_back(tail); heads.push_back(head); }
+  void add(NodeId tail, NodeId head, float weight) { add(tail, head); weights.push_back(weight); }
+  [[nodiscard]] std::size_t size() const noexcept { return tails.size(); }
+};
+
+/// What CSR construction dropped, so callers can report it (documented policy: an agent
+/// does not influence itself, and a repeated arc is one relationship, first weight wins).
+struct BuildReport {
+  std::uint64_t self_loops_dropped = 0;
+  std::uint64_t duplicate_arcs_dropped = 0;
+};
+
+/// Degree statistics of a graph (out-degrees; in-degrees too for directed graphs).
+struct DegreeStats {
+  NodeId nodes = 0;
+  ArcId arcs = 0;
+  std::uint64_t min_out = 0, max_out = 0, max_in = 0;
+  double mean_out = 0.0;
+  double second_moment_out = 0.0;  ///< <k^2>, for branching-factor estimates
+  NodeId isolated = 0;             ///< agents with neither in- nor out-arcs
+};
+
+class Graph {
+ public:
+  Graph() = default;
+
+  /// Builds the CSR from an edge buffer over agents [0, n). Undirected edges become two arcs.
+  /// Self-loops are dropped and duplicate arcs merged (reported in `report`). Neighbour lists
+  /// are sorted by head id, so the graph depends only on the edge set, not on input order.
+  /// Trust starts at 1.0 on every arc. @throws InputError if an id is >= n.
+  static Graph from_edges(NodeId n, EdgeBuffer edges, bool directed, BuildReport* report = nullptr);
+
+  [[nodiscard]] NodeId num_nodes() const noexcept { return n_; }
+  [[nodiscard]] ArcId num_arcs() const noexcept { return heads_.size(); }
+  /// Whether the input was directed (an undirected graph stores every edge twice).
+  [[nodiscard]] bool directed() const noexcept { return directed_; }
+
+  [[nodiscard]] ArcId arc_begin(NodeId u) const noexcept { return offsets_[u]; }
+  [[nodiscard]] ArcId arc_end(NodeId u) const noexcept { return offsets_[u + 1]; }
+  [[nodiscard]] std::uint64_t out_degree(NodeId u) const noexcept { return offsets_[u + 1] - offsets_[u]; }
+  [[nodiscard]] std::span<const NodeId> out_neighbours(NodeId u) const noexcept {
+    return {heads_.data() + offsets_[u], heads_.data() + offsets_[u + 1]};
+  }
+  [[nodiscard]] NodeId head(ArcId a) const noexcept { return heads_[a]; }
+  [[nodiscard]] Trust trust(ArcId a) const noexcept { return trust_[a]; }
+
+  [[nodiscard]] const std::vector<ArcId>& offsets() const noexcept { return offsets_; }
+  [[nodiscard]] const std::vector<NodeId>& heads() const noexcept { return heads_; }
+  [[nodiscard]] const std::vector<Trust>& trusts() const noexcept { return trust_; }
+  /// Per-arc trust, writable: trust rules (sim/network/trust.hpp) assign it after building.
+  [[nodiscard]] std::vector<Trust>& trusts() noexcept { return trust_; }
+  /// Per-arc input weight (edge list third column), empty when the input had none.
+  [[nodiscard]] const std::vector<float>& weights() const noexcept { return weights_; }
+
+  /// In-degree of every agent (computed on demand, O(arcs)).
+  [[nodiscard]] std::vector<std::uint32_t> in_degrees() const;
+  [[nodiscard]] DegreeStats degree_stats() const;
+
+  /// Input id of each agent (edge-list ids are remapped to 0..N-1); empty means identity.
+  [[nodiscard]] const std::vector<std::uint64_t>& labels() const noexcept { return labels_; }
+  void set_labels(std::vector<std::uint64_t> labels) { labels_ = std::move(labels); }
+  [[nodiscard]] std::uint64_t label(NodeId u) const noexcept { return labels_.empty() ? u : labels_[u]; }
+
+  /// Bytes held by the CSR arrays (offsets, heads, trust, weights, labels).
+  [[nodiscard]] std::uint64_t memory_bytes() const noexcept;
+
+ private:
+  NodeId n_ = 0;
+  bool directed_ = false;
+  std::vector<ArcId> offsets_{0};
+  std::vector<NodeId> heads_;
+  std::vector<Trust> trust_;
+  std::vector<float> weights_;
+  std::vector<std::uint64_t> labels_;
+};
+
+}  // namespace wom

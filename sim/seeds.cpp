@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include "sim/seeds.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sim/error.hpp"
+#include "sim/random.hpp"
+
+namespace wom {
+namespace {
+
+// Floyd's algorithm: k distinct values from [0, n) with exactly k draws. Small k (the usual
+// case, a handful of seeds) uses a linear scan instead of a hash set, which keeps a
+// replicate's fixed cost at tens of nanoseconds.
+void distinct_sample(std::uint64_t key, NodeId n, std::uint32_t k, std::vector<NodeId>& out) {
+  const std::size_t first = out.size();
+  std::unordered_set<NodeId> seen;
+  const bool small = k <= 64;
+  if (!small) seen.reserve(k * 2);
+  std::uint64_t i = 0;
+  for (std::uint64_t j = n - k; j < n; ++j) {
+    auto t = static_cast<NodeId>(bounded(draw64(key, i++), j + 1));
+    const bool taken = small ? std::find(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), t) != out.end()
+                             : !seen.insert(t).second;
+    if (taken) {
+      t = static_cast<NodeId>(j);
+      if (!small) seen.insert(t);
+    }
+    out.push_back(t);
+  }
+}
+
+}  // namespace
+
+std::vector<NodeId> top_degree_agents(const Graph& graph, std::uint32_t k) {
+  std::vector<NodeId> ids(graph.num_nodes());
+  std::iota(ids.begin(), ids.end(), NodeId{0});
+  const auto by_degree = [&](NodeId a, NodeId b) {
+    const auto da = graph.out_degree(a), db = graph.out_degree(b);
+    return da != db ? da > db : a < b;
+  };
+  std::partial_sort(ids.begin(), ids.begin() + k, ids.end(), by_degree);
+  ids.resize(k);
+  return ids;
+}
+
+SeedPlan::SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels) : n_(graph.num_nodes()) {
+  std::unordered_map<std::uint64_t, NodeId> by_label;
+  for (std::uint32_t c = 0; c < channels.size(); ++c) {
+    const SeedSpec& s = channels[c];
+    const std::string where = "channel." + std::to_string(c);
+    if (s.strategy == "explicit") {
+      if (by_label.empty()) {
+        for (NodeId u = 0; u < n_; ++u) by_label.emplace(graph.label(u), u);
+      }
+      for (const auto id : s.ids) {
+        const auto it = by_label.find(id);
+        if (it == by_label.end()) {
+          throw InputError(where + ".ids: agent " + std::to_string(id) + " is not in the network");
+        }
+        fixed_.push_back(it->second);
+      }
+      continue;
+    }
+    if (s.count > n_) {
+      throw InputError(where + ".count: " + std::to_string(s.count) + " seeds requested but the network has " +
+                       std::to_string(n_) + " agents");
+    }
+    if (s.strategy == "top_degree") {
+      const auto top = top_degree_agents(graph, s.count);
+      fixed_.insert(fixed_.end(), top.begin(), top.end());
+    } else if (s.strategy == "random") {
+      random_.push_back({c, s.count});
+    } else {
+      throw InputError(where + ".strategy: unknown seed strategy '" + s.strategy + "'");
+    }
+  }
+}
+
+void SeedPlan::seeds_for(std::uint64_t seed, std::uint32_t replicate, std::vector<NodeId>& out) const {
+  out.assign(fixed_.begin(), fixed_.end());
+  const std::uint64_t key = stream_key(seed, replicate, Stream::kSeeds);
+  for (const auto& r : random_) distinct_sample(derive(key, r.index), n_, r.count, out);
+}
+
+}  // namespace wom

@@ -45,6 +45,9 @@ struct EngineOptions {
   double step_hours = 1.0;
   bool stop_when_quiet = true;
   bool record_adoption_steps = false;
+  /// Keep the [replicate, step] series; without them a run keeps only the per-replicate
+  /// summaries, for batches of millions of replicates (the series would be R x (steps+1)).
+  bool record_series = true;
   /// A step is split over threads once its frontier has at least this many agents.
   std::size_t parallel_frontier = 256;
   /// Replicates run concurrently (one ReplicateState per thread) when the graph has at most
@@ -122,6 +125,22 @@ concept SpreadModel = requires(const M& m, std::uint64_t seed, std::uint32_t r,
   { m.template expose<true>(ctx, v, a) } -> std::same_as<bool>;
 };
 
+/// Per-step counts of the replicate being run, grown as steps are simulated (so a replicate
+/// that goes quiet after 3 steps costs 3 entries, whatever `steps` is).
+struct StepCounts {
+  std::vector<std::uint64_t> new_adopters, exposures, sharers;
+  void clear() { new_adopters.clear(); exposures.clear(); sharers.clear(); }
+  void push(std::uint64_t adopted, std::uint64_t arcs, std::uint64_t spreading) {
+    new_adopters.push_back(adopted);
+    exposures.push_back(arcs);
+    sharers.push_back(spreading);
+  }
+};
+
+/// Whether steps may be split over threads: both the arena and tbb::global_control
+/// (--threads) must allow more than one.
+bool may_split_steps();
+
 namespace detail {
 
 /// Appends newly claimed agents to the adopters array; in parallel steps it batches them so
@@ -196,19 +215,20 @@ std::uint64_t spread(const M& model, const Exposure<typename M::Replicate>& ctx,
 
 }  // namespace detail
 
+/// Summary of one replicate from its step counts.
+ReplicateSummary summarise(const StepCounts& counts, NodeId agents);
+
+/// Writes a replicate's counts into its row of the series, padding the quiet tail.
+void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result);
+
 /// Runs one replicate on `state` (reset on entry) and fills its row of `result`.
 template <SpreadModel M>
 void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
-                   std::uint32_t r, ReplicateState& state, std::vector<NodeId>& seed_buffer,
-                   RunResult& result) {
+                   std::uint32_t r, ReplicateState& state, std::vector<NodeId>& seed_buffer, StepCounts& counts,
+                   RunResult& result, bool may_split = may_split_steps()) {
   state.reset();
+  counts.clear();
   const auto rep = model.begin_replicate(opt.seed, r);
-  const std::size_t row = result.at(r, 0);
-  auto* new_adopters = result.new_adopters.data() + row;
-  auto* cumulative = result.cumulative_adopters.data() + row;
-  auto* exposures = result.exposures.data() + row;
-  auto* sharers = result.active_sharers.data() + row;
-
   seeds.seeds_for(opt.seed, r, seed_buffer);
   {
     detail::AdopterSink<false> sink(state);
@@ -216,12 +236,9 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       if (detail::claim<false>(state, v, 0)) sink.push(v);
   }
   std::size_t frontier_begin = 0, frontier_end = state.adopters_end.load(std::memory_order_relaxed);
-  new_adopters[0] = cumulative[0] = frontier_end;
-  exposures[0] = sharers[0] = 0;
+  counts.push(frontier_end, 0, 0);
 
-  const bool may_split = tbb::this_task_arena::max_concurrency() > 1;
-  Step t = 1;
-  for (; t <= opt.steps; ++t) {
+  for (Step t = 1; t <= opt.steps; ++t) {
     if (frontier_begin == frontier_end && opt.stop_when_quiet) break;
     const Exposure<typename M::Replicate> ctx{g, state, rep, t};
     std::uint64_t arcs = 0;
@@ -239,39 +256,15 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       arcs = detail::spread<false>(model, ctx, frontier_begin, frontier_end);
     }
     const std::size_t adopted = state.adopters_end.load(std::memory_order_relaxed);
-    new_adopters[t] = adopted - frontier_end;
-    cumulative[t] = adopted;
-    exposures[t] = arcs;
-    sharers[t] = frontier_end - frontier_begin;
+    counts.push(adopted - frontier_end, arcs, frontier_end - frontier_begin);
     frontier_begin = frontier_end;
     frontier_end = adopted;
   }
-  ReplicateSummary& sum = result.summaries[r];
-  sum.last_step = t - 1;
-  for (; t <= opt.steps; ++t) {  // quiet: the state no longer changes
-    new_adopters[t] = exposures[t] = sharers[t] = 0;
-    cumulative[t] = frontier_end;
-  }
-
-  const std::uint64_t final_count = frontier_end;
-  sum.final_adopters = final_count;
-  sum.final_fraction = g.num_nodes() ? static_cast<double>(final_count) / g.num_nodes() : 0.0;
-  sum.exposures = 0;
-  sum.peak_step = -1;
-  sum.peak_adopters = 0;
-  sum.steps_to_50 = sum.steps_to_90 = -1;
-  for (Step s = 0; s <= opt.steps; ++s) {
-    sum.exposures += exposures[s];
-    if (s >= 1 && new_adopters[s] > sum.peak_adopters) {
-      sum.peak_adopters = new_adopters[s];
-      sum.peak_step = s;
-    }
-    if (sum.steps_to_50 < 0 && 2 * cumulative[s] >= final_count) sum.steps_to_50 = s;
-    if (sum.steps_to_90 < 0 && 10 * cumulative[s] >= 9 * final_count) sum.steps_to_90 = s;
-  }
+  result.summaries[r] = summarise(counts, g.num_nodes());
+  if (opt.record_series) store_series(counts, r, result);
   if (opt.record_adoption_steps) {
     Step* out = result.adoption_step.data() + static_cast<std::size_t>(r) * g.num_nodes();
-    for (std::size_t i = 0; i < final_count; ++i) out[state.adopters[i]] = state.adopted_at[state.adopters[i]];
+    for (std::size_t i = 0; i < frontier_end; ++i) out[state.adopters[i]] = state.adopted_at[state.adopters[i]];
   }
 }
 
@@ -285,12 +278,14 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
   struct Worker {
     ReplicateState state;
     std::vector<NodeId> seed_buffer;
+    StepCounts counts;
   };
   tbb::enumerable_thread_specific<Worker> workers(
-      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), {}}; });
+      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), {}, {}}; });
+  const bool may_split = may_split_steps();  // once per run: it reads global state under a lock
   const auto one = [&](std::uint32_t r) {
     Worker& w = workers.local();
-    run_replicate(g, model, seeds, opt, r, w.state, w.seed_buffer, result);
+    run_replicate(g, model, seeds, opt, r, w.state, w.seed_buffer, w.counts, result, may_split);
   };
   if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),

@@ -252,17 +252,40 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
 
   // Degree-proportional choice without a separate repeated-nodes list: that list is exactly
   // the concatenation of all edge endpoints, so a uniform endpoint of a uniform existing edge
-  // is the same draw and costs no extra memory. chosen_by[t] == s marks t as taken by s.
-  std::vector<NodeId> chosen_by(n, kNoNode);
+  // is the same draw and costs no extra memory.
+  //
+  // The loop is bound by cache misses on those random endpoints. Agent s sees exactly
+  // edges_before(s) edges whatever was drawn, so its first m draws are known in advance
+  // and are prefetched kLookahead agents early.
+  auto edges_before = [&](std::uint64_t s) { return clique_edges + std::uint64_t{m} * (s - m - 1); };
+  constexpr NodeId kLookahead = 8;
+  auto prefetch = [&](NodeId s) {
+    const std::uint64_t agent_key = derive(key, s), endpoints = 2 * edges_before(s);
+    for (std::uint32_t i = 0; i < m; ++i) {
+      const std::uint64_t e = bounded(draw64(agent_key, i), endpoints);
+      __builtin_prefetch((e & 1) ? &edges.heads[0] + (e >> 1) : &edges.tails[0] + (e >> 1));
+    }
+  };
+  // Repeats among the m targets: a scan of the targets so far for small m (they are in
+  // cache), a per-agent mark (chosen_by[t] == s) for large m.
+  constexpr std::uint32_t kScanLimit = 16;
+  std::vector<NodeId> chosen_by(m > kScanLimit ? n : 0, kNoNode);
   for (NodeId s = m + 1; s < n; ++s) {
-    const std::uint64_t endpoints = 2 * edges.size();  // edges of s itself are not candidates
+    if (s + kLookahead < n) prefetch(s + kLookahead);
+    const std::uint64_t endpoints = 2 * edges_before(s);  // edges of s itself are not candidates
     const std::uint64_t agent_key = derive(key, s);
+    const std::size_t first = edges.size();
     std::uint64_t counter = 0;
     for (std::uint32_t attached = 0; attached < m;) {
       const std::uint64_t e = bounded(draw64(agent_key, counter++), endpoints);
       const NodeId t = (e & 1) ? edges.heads[e >> 1] : edges.tails[e >> 1];
-      if (chosen_by[t] == s) continue;
-      chosen_by[t] = s;
+      if (m > kScanLimit) {
+        if (chosen_by[t] == s) continue;
+        chosen_by[t] = s;
+      } else if (std::find(edges.heads.begin() + static_cast<std::ptrdiff_t>(first), edges.heads.end(), t) !=
+                 edges.heads.end()) {
+        continue;
+      }
       edges.add(s, t);
       ++attached;
     }

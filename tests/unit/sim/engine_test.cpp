@@ -101,7 +101,8 @@ TEST_CASE("each replicate's row depends only on (seed, replicate)") {
   RunResult one = make_result(g.num_nodes(), opt);
   ReplicateState state(g.num_nodes(), false);
   std::vector<NodeId> buf;
-  run_replicate(g, ic, plan, opt, 1, state, buf, one);
-  run_replicate(g, ic, plan, opt, 4, state, buf, one);
+  StepCounts counts;
+  run_replicate(g, ic, plan, opt, 1, state, buf, counts, one);
+  run_replicate(g, ic, plan, opt, 4, state, buf, counts, one);
   for (Step t = 0; t <= opt.steps; ++t) CHECK(one.cumulative_adopters[one.at(4, t)] == all.cumulative_adopters[all.at(4, t)]);
 }

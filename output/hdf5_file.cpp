@@ -63,21 +63,23 @@ Handle::Handle(Handle&& other) noexcept
 
 Handle& Handle::operator=(Handle&& other) noexcept {
   if (this != &other) {
-    close();
+    if (close() < 0) H5Eclear2(H5E_DEFAULT);
     id_ = std::exchange(other.id_, H5I_INVALID_HID);
     closer_ = other.closer_;
   }
   return *this;
 }
 
-Handle::~Handle() { close(); }
+Handle::~Handle() {
+  // A failed close in a destructor has nowhere to go; don't let its stack leak into the
+  // description of a later, reported failure.
+  if (close() < 0) H5Eclear2(H5E_DEFAULT);
+}
 
 herr_t Handle::close() noexcept {
   if (id_ < 0 || closer_ == nullptr) return 0;
-  const herr_t status = closer_(std::exchange(id_, H5I_INVALID_HID));
-  // A failed close in a destructor has nowhere to go; don't let its stack leak into the
-  // description of a later, reported failure.
-  if (status < 0) H5Eclear2(H5E_DEFAULT);
+  const herr_t status = closer_(id_);
+  if (status >= 0) id_ = H5I_INVALID_HID;
   return status;
 }
 

@@ -7,12 +7,14 @@
 /// object and the action, plus HDF5's own description of the failure; HDF5's automatic
 /// error-stack printing is switched off, so nothing from HDF5 ever reaches stderr.
 ///
+/// Serial HDF5 is not thread-safe: use this layer from one thread at a time.
+///
 /// Conventions chosen here so every wom file looks the same:
 ///  - numbers are stored little-endian whatever the host (H5T_STD_*LE, H5T_IEEE_F*LE);
 ///  - strings are scalar, variable-length UTF-8 (h5py reads them as `str`);
 ///  - object modification times are not recorded, so identical data give identical bytes;
-///  - the file format is bounded below by HDF5 1.8, which allows attributes over 64 KiB
-///    (a long scenario text) — readable by any HDF5 >= 1.8, i.e. every current h5py.
+///  - the library's default (earliest) file format, readable by any HDF5 >= 1.8. Strings
+///    being variable-length, the 64 KiB limit on attributes does not bind a long scenario.
 
 #include <hdf5.h>
 
@@ -83,7 +85,9 @@ class Handle {
   ~Handle();
 
   [[nodiscard]] hid_t get() const noexcept { return id_; }
-  /// Closes now and returns the close call's status (a destructor has to ignore it).
+  /// Closes now and returns the close call's status (a destructor has to ignore it). On
+  /// failure the identifier stays owned, so the destructor tries again: a file that could
+  /// not close because an object was still open does close once that object is gone.
   herr_t close() noexcept;
 
  private:

@@ -1,1 +1,294 @@
 // SPDX-License-Identifier: MIT
+#include "output/run_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <ctime>
+#include <numeric>
+#include <system_error>
+
+#include "output/hdf5_file.hpp"
+#include "sim/error.hpp"
+#include "sim/version.hpp"
+
+namespace wom {
+namespace {
+
+/// Bumped whenever a reader would need to change; docs/output.md describes each version.
+constexpr int kFormatVersion = 1;
+
+/// Chunk shape of the [replicate, step] series: 64 x 1024 uint64 = 512 KiB at most, and a
+/// whole typical run (tens of replicates, hundreds of steps) in one chunk.
+constexpr hsize_t kSeriesChunkRows = 64;
+constexpr hsize_t kSeriesChunkColumns = 1024;
+/// Per-agent data are read one replicate at a time: chunks of one row, 1 MiB of int32.
+constexpr hsize_t kAgentChunk = 256 * 1024;
+/// gzip level 4: nearly the ratio of 9 at a fraction of the time on these counts.
+constexpr int kDeflateLevel = 4;
+
+/// A time series of RunResult and how it is described in the file.
+struct SeriesSpec {
+  const char* name;
+  std::vector<std::uint64_t> RunResult::*values;
+  const char* units;
+  const char* long_name;
+};
+
+constexpr SeriesSpec kSeries[] = {
+    {"new_adopters", &RunResult::new_adopters, "agents", "agents adopting at this step"},
+    {"cumulative_adopters", &RunResult::cumulative_adopters, "agents",
+     "agents adopted at or before this step"},
+    {"exposures", &RunResult::exposures, "arcs", "arcs over which adopters exposed others at this step"},
+    {"active_sharers", &RunResult::active_sharers, "agents", "agents spreading at this step"},
+};
+
+/// Memory layout of one /summary/replicates row (on disk the fields are packed).
+struct SummaryRow {
+  std::uint32_t replicate;
+  std::uint64_t final_adopters;
+  double final_fraction;
+  Step peak_step;
+  std::uint64_t peak_adopters;
+  Step steps_to_50;
+  Step steps_to_90;
+  Step last_step;
+  std::uint64_t exposures;
+};
+
+/// A RunResult whose arrays disagree with its sizes is a bug upstream, not an I/O problem;
+/// catching it here keeps a malformed file from ever being written.
+void check_consistent(const RunResult& result, const Graph& graph) {
+  const std::size_t cells = std::size_t{result.replicates} * result.columns();
+  const auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw Error("write_run: inconsistent RunResult (a bug): " + what);
+  };
+  require(result.steps >= 0, "steps = " + std::to_string(result.steps));
+  for (const SeriesSpec& spec : kSeries) {
+    require((result.*spec.values).size() == cells,
+            std::string(spec.name) + " has " + std::to_string((result.*spec.values).size()) +
+                " values, expected replicates x (steps + 1) = " + std::to_string(cells));
+  }
+  require(result.summaries.size() == result.replicates,
+          std::to_string(result.summaries.size()) + " summaries for " +
+              std::to_string(result.replicates) + " replicates");
+  require(result.adoption_step.empty() ||
+              result.adoption_step.size() == std::size_t{result.replicates} * result.agents,
+          "adoption_step has " + std::to_string(result.adoption_step.size()) + " values, expected " +
+              "replicates x agents");
+  require(graph.num_nodes() == result.agents, "graph has " + std::to_string(graph.num_nodes()) +
+                                                  " agents, result " + std::to_string(result.agents));
+}
+
+/// `<path>.partial-<pid>` beside `path`: same folder, so the final rename stays within one
+/// file system and is atomic; the pid keeps two concurrent runs from sharing it.
+std::filesystem::path temporary_path(const std::filesystem::path& path) {
+  if (path.filename().empty()) throw IoError("output path '" + path.string() + "' names no file");
+  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error)) {
+    const bool exists = std::filesystem::exists(folder, error);
+    throw IoError("output folder '" + folder.string() + (exists ? "' is not a folder" : "' does not exist") +
+                  " (writing '" + path.string() + "')");
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw IoError("output folder '" + folder.string() + "' is not writable (writing '" +
+                  path.string() + "')");
+  }
+  return folder / (path.filename().string() + ".partial-" + std::to_string(::getpid()));
+}
+
+/// Forces the closed file's data to disk before the rename publishes it: otherwise a crash
+/// shortly after could leave the final name pointing at a file whose blocks never landed.
+void sync_to_disk(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  const std::error_code error(errno, std::generic_category());
+  if (fd >= 0) ::close(fd);
+  if (!ok) throw IoError("cannot sync '" + path.string() + "' to disk: " + error.message());
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string joined;
+  for (const std::string& line : lines) {
+    if (!joined.empty()) joined += '\n';
+    joined += line;
+  }
+  return joined;
+}
+
+void write_root_attributes(h5::File& file, const RunResult& result, const Graph& graph,
+                           const Provenance& provenance) {
+  file.set_attribute("format_version", std::int32_t{kFormatVersion});
+  file.set_attribute("wom_version", kVersion);
+  file.set_attribute("git_commit", kGitCommit);
+  file.set_attribute("scenario_path", provenance.scenario_path);
+  file.set_attribute("scenario", provenance.scenario_text);
+  file.set_attribute("overrides", join_lines(provenance.overrides));
+  file.set_attribute("command_line", provenance.command_line);
+  file.set_attribute("model", provenance.model);
+  file.set_attribute("seed", std::uint64_t{provenance.seed});
+  file.set_attribute("threads", std::int32_t{provenance.threads});
+  file.set_attribute("started_utc", provenance.started_utc);
+  file.set_attribute("finished_utc", provenance.finished_utc);
+  file.set_attribute("build_seconds", provenance.build_seconds);
+  file.set_attribute("run_seconds", provenance.run_seconds);
+  file.set_attribute("agents", std::uint64_t{result.agents});
+  file.set_attribute("arcs", std::uint64_t{graph.num_arcs()});
+  file.set_attribute("directed", std::int32_t{graph.directed() ? 1 : 0});
+  file.set_attribute("replicates", std::uint32_t{result.replicates});
+  file.set_attribute("steps", std::int32_t{result.steps});
+  file.set_attribute("step_hours", result.step_hours);
+}
+
+/// Writes a 1-D dimension scale `name` into `group`.
+template <h5::Numeric T>
+h5::Dataset write_scale(h5::Group& group, const char* name, const std::vector<T>& values,
+                        const char* units, const char* long_name) {
+  const hsize_t shape[] = {values.size()};
+  h5::Dataset scale = group.write_dataset<T>(name, shape, values);
+  scale.make_scale(name);
+  if (units != nullptr) scale.set_attribute("units", units);
+  scale.set_attribute("long_name", long_name);
+  return scale;
+}
+
+/// /series: the four [replicate, step] series with their dimension scales. Returns the
+/// replicate scale, which per-agent data share.
+h5::Dataset write_series(h5::File& file, const RunResult& result) {
+  h5::Group series = file.create_group("series");
+  const std::size_t columns = result.columns();
+
+  std::vector<std::uint32_t> replicates(result.replicates);
+  std::iota(replicates.begin(), replicates.end(), 0U);
+  std::vector<std::int32_t> steps(columns);
+  std::iota(steps.begin(), steps.end(), 0);
+  std::vector<double> hours(columns);
+  std::transform(steps.begin(), steps.end(), hours.begin(),
+                 [&](std::int32_t t) { return t * result.step_hours; });
+
+  h5::Dataset replicate = write_scale(series, "replicate", replicates, nullptr, "replicate index");
+  const h5::Dataset time = write_scale(series, "time_hours", hours, "hours", "time since the run began");
+  const h5::Dataset step = write_scale(series, "step", steps, "steps", "step index (0: seeds)");
+
+  const hsize_t shape[] = {result.replicates, columns};
+  const h5::Storage storage{{kSeriesChunkRows, kSeriesChunkColumns}, kDeflateLevel, true};
+  for (const SeriesSpec& spec : kSeries) {
+    h5::Dataset data =
+        series.write_dataset<std::uint64_t>(spec.name, shape, result.*spec.values, storage);
+    data.set_attribute("units", spec.units);
+    data.set_attribute("long_name", spec.long_name);
+    // time_hours first: h5py's ds.dims[1][0] is the first scale attached.
+    data.attach_scale(replicate, 0);
+    data.attach_scale(time, 1);
+    data.attach_scale(step, 1);
+    data.set_dimension_label(0, "replicate");
+    data.set_dimension_label(1, "step");
+  }
+  return replicate;
+}
+
+/// /summary/replicates: one row of ReplicateSummary per replicate.
+void write_summary(h5::File& file, const RunResult& result) {
+  std::vector<SummaryRow> rows;
+  rows.reserve(result.replicates);
+  for (std::uint32_t r = 0; r < result.replicates; ++r) {
+    const ReplicateSummary& s = result.summaries[r];
+    rows.push_back({r, s.final_adopters, s.final_fraction, s.peak_step, s.peak_adopters, s.steps_to_50,
+                    s.steps_to_90, s.last_step, s.exposures});
+  }
+  h5::CompoundType type(sizeof(SummaryRow));
+  type.add<std::uint32_t>("replicate", offsetof(SummaryRow, replicate))
+      .add<std::uint64_t>("final_adopters", offsetof(SummaryRow, final_adopters))
+      .add<double>("final_fraction", offsetof(SummaryRow, final_fraction))
+      .add<Step>("peak_step", offsetof(SummaryRow, peak_step))
+      .add<std::uint64_t>("peak_adopters", offsetof(SummaryRow, peak_adopters))
+      .add<Step>("steps_to_50", offsetof(SummaryRow, steps_to_50))
+      .add<Step>("steps_to_90", offsetof(SummaryRow, steps_to_90))
+      .add<Step>("last_step", offsetof(SummaryRow, last_step))
+      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures));
+  h5::Group summary = file.create_group("summary");
+  h5::Dataset table = summary.write_table<SummaryRow>("replicates", type, rows);
+  table.set_attribute("long_name", "summary of each replicate (steps are -1 where undefined)");
+}
+
+/// /agents: adoption step of every agent in every replicate, and the agents' input ids.
+void write_agents(h5::File& file, const h5::Dataset& replicate, const RunResult& result,
+                  const Graph& graph) {
+  h5::Group agents = file.create_group("agents");
+  std::vector<std::uint64_t> labels = graph.labels();
+  if (labels.empty()) {  // no remapping happened: agent i is input id i
+    labels.resize(result.agents);
+    std::iota(labels.begin(), labels.end(), std::uint64_t{0});
+  }
+  const hsize_t label_shape[] = {labels.size()};
+  h5::Dataset label = agents.write_dataset<std::uint64_t>("label", label_shape, labels,
+                                                         {{kAgentChunk / 2}, kDeflateLevel, true});
+  label.make_scale("label");
+  label.set_attribute("long_name", "input id of the agent (edge-list id; the index when generated)");
+
+  const hsize_t shape[] = {result.replicates, result.agents};
+  h5::Dataset adoption = agents.write_dataset<Step>("adoption_step", shape, result.adoption_step,
+                                                    {{1, kAgentChunk}, kDeflateLevel, true});
+  adoption.set_attribute("units", "steps");
+  adoption.set_attribute("long_name", "step at which the agent adopted (-1: never)");
+  adoption.attach_scale(replicate, 0);
+  adoption.attach_scale(label, 1);
+  adoption.set_dimension_label(0, "replicate");
+  adoption.set_dimension_label(1, "agent");
+}
+
+void write_contents(h5::File& file, const RunResult& result, const Graph& graph,
+                    const Provenance& provenance) {
+  write_root_attributes(file, result, graph, provenance);
+  const h5::Dataset replicate = write_series(file, result);
+  write_summary(file, result);
+  if (!result.adoption_step.empty()) write_agents(file, replicate, result, graph);
+}
+
+}  // namespace
+
+void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
+               const Provenance& provenance) {
+  check_consistent(result, graph);
+  const std::filesystem::path temporary = temporary_path(path);
+  bool created = false;  // never remove a file this call did not create
+  try {
+    h5::File file = h5::File::create_exclusive(temporary);
+    created = true;
+    write_contents(file, result, graph, provenance);  // every object closed on return
+    // Last, so a file copied away before the rename still says it is incomplete.
+    file.set_attribute("complete", std::int32_t{1});
+    file.close();
+    sync_to_disk(temporary);
+    std::error_code error;
+    std::filesystem::rename(temporary, path, error);
+    if (error) {
+      throw IoError("cannot rename '" + temporary.string() + "' to '" + path.string() +
+                    "': " + error.message());
+    }
+  } catch (const std::exception& e) {
+    // The File's destructor has run: its handles are closed and the file can go.
+    if (created) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+    }
+    if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
+    throw IoError("cannot write '" + path.string() + "': " + e.what());
+  }
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[sizeof "2026-11-25T22:38:43Z"];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace wom

@@ -43,6 +43,7 @@ ReplicateSummary summarise(const StepCounts& counts, NodeId agents) {
       sum.peak_adopters = counts.new_adopters[i];
       sum.peak_step = s;
     }
+    if (final_count == 0) continue;  // no adoption at all: the step fields stay -1
     if (sum.steps_to_50 < 0 && 2 * cumulative >= final_count) sum.steps_to_50 = s;
     if (sum.steps_to_90 < 0 && 10 * cumulative >= 9 * final_count) sum.steps_to_90 = s;
   }

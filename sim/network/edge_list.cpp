@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include "sim/error.hpp"
@@ -21,7 +22,7 @@
 namespace wom {
 namespace {
 
-/// Read block size: large enough that per-call overhead vanishes, small enough to stay in L2/L3.
+/// Read block size: large enough that per-call and per-block overhead vanish.
 constexpr std::size_t kBlock = std::size_t{1} << 22;
 
 /// Sequential reader of a plain or gzip-compressed file in large blocks.
@@ -86,48 +87,65 @@ class BlockReader {
   std::FILE* file_ = nullptr;
 };
 
+/// Asks for transparent huge pages on a large fresh allocation (before it is touched):
+/// random probes into a table of hundreds of MB otherwise miss the TLB as well as the cache.
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint only
+}
+
 /// Maps arbitrary 64-bit input ids to dense ids in order of first appearance. Open
-/// addressing with linear probing at load <= 1/2: one probe in the common case, and no
-/// allocation per id (std::unordered_map allocates a node per entry).
+/// addressing with linear probing at load <= 1/2: one probe, i.e. one cache miss, in the
+/// common case (key and value share a slot), and no allocation per id (std::unordered_map
+/// allocates a node per entry).
 class IdMap {
  public:
-  IdMap() { rehash(1u << 16); }
+  IdMap() { rehash(std::size_t{1} << 16); }
 
-  /// Dense id of `label`, assigning the next one if it is new.
+  /// Dense id of `label`, assigning the next one if it is new; kNoNode once 2^32 - 1 ids
+  /// are taken (NodeId is 32-bit, with kNoNode kept as the sentinel).
   NodeId intern(std::uint64_t label) {
     std::size_t i = mix64(label) & mask_;
     for (;;) {
-      const NodeId v = values_[i];
-      if (v == kNoNode) break;
-      if (keys_[i] == label) return v;
+      const Slot& slot = slots_[i];
+      if (slot.value == kNoNode) break;
+      if (slot.key == label) return slot.value;
       i = (i + 1) & mask_;
     }
     const auto id = static_cast<NodeId>(labels_.size());
-    if (id == kNoNode) throw InputError("too many distinct agent ids (at most " + std::to_string(kNoNode) + ")");
-    keys_[i] = label;
-    values_[i] = id;
+    if (id == kNoNode) return kNoNode;
+    slots_[i] = Slot{label, id};
     labels_.push_back(label);
-    if (2 * labels_.size() > keys_.size()) rehash(2 * keys_.size());
+    if (2 * labels_.size() > slots_.size()) rehash(2 * slots_.size());
     return id;
   }
+  /// Hints that `label` will be looked up soon.
+  void prefetch(std::uint64_t label) const noexcept { __builtin_prefetch(&slots_[mix64(label) & mask_]); }
   [[nodiscard]] std::size_t size() const noexcept { return labels_.size(); }
   std::vector<std::uint64_t> take_labels() { return std::move(labels_); }
 
  private:
+  struct Slot {
+    std::uint64_t key;
+    NodeId value;
+  };
+
   void rehash(std::size_t capacity) {
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, kNoNode);
+    slots_ = std::vector<Slot>();
+    slots_.reserve(capacity);
+    advise_huge_pages(slots_.data(), capacity * sizeof(Slot));
+    slots_.assign(capacity, Slot{0, kNoNode});
     mask_ = capacity - 1;
     for (std::size_t id = 0; id < labels_.size(); ++id) {
       std::size_t i = mix64(labels_[id]) & mask_;
-      while (values_[i] != kNoNode) i = (i + 1) & mask_;
-      keys_[i] = labels_[id];
-      values_[i] = static_cast<NodeId>(id);
+      while (slots_[i].value != kNoNode) i = (i + 1) & mask_;
+      slots_[i] = Slot{labels_[id], static_cast<NodeId>(id)};
     }
   }
 
-  std::vector<std::uint64_t> keys_;
-  std::vector<NodeId> values_;
+  std::vector<Slot> slots_;
   std::vector<std::uint64_t> labels_;
   std::size_t mask_ = 0;
 };
@@ -138,7 +156,9 @@ constexpr bool is_separator(char c) noexcept { return is_space(c) || c == ','; }
 /// Parses lines into an edge buffer, keeping what error messages need (file, line number).
 class LineParser {
  public:
-  LineParser(std::string name, const EdgeListOptions& options) : name_(std::move(name)), options_(options) {}
+  LineParser(std::string name, const EdgeListOptions& options) : name_(std::move(name)), options_(options) {
+    raw_.reserve(kBatch);
+  }
 
   void parse(const char* begin, const char* end) {
     ++line_;
@@ -155,13 +175,11 @@ class LineParser {
       while (p != end && is_separator(*p)) ++p;
     }
     if (count < 2) fail(begin, end, "expected two agent ids (tail head), found");
-    const NodeId tail = ids_.intern(parse_id(tokens[0], begin, end));
-    const NodeId head = ids_.intern(parse_id(tokens[1], begin, end));
+    raw_.push_back(parse_id(tokens[0], begin, end));
+    raw_.push_back(parse_id(tokens[1], begin, end));
+    if (raw_.size() == kBatch) flush();
 
-    if (!options_.read_weights) {
-      edges_.add(tail, head);
-      return;
-    }
+    if (!options_.read_weights) return;
     const bool has_weight = count == 3;
     if (first_edge_line_ == 0) {
       first_edge_line_ = line_;
@@ -172,23 +190,48 @@ class LineParser {
                " line " + std::to_string(first_edge_line_) +
                " has " + (weighted_ ? "one" : "none") + "; give every edge a weight or none:");
     }
-    if (!has_weight) {
-      edges_.add(tail, head);
-      return;
-    }
+    if (!has_weight) return;
     float w = 0;
     const auto [ptr, ec] = std::from_chars(tokens[2].data(), tokens[2].data() + tokens[2].size(), w);
     if (ec != std::errc{} || ptr != tokens[2].data() + tokens[2].size() || !std::isfinite(w)) {
       fail(begin, end, "expected a finite number as weight (third column), found");
     }
-    edges_.add(tail, head, w);
+    edges_.weights.push_back(w);
   }
 
-  [[nodiscard]] std::uint64_t line() const noexcept { return line_; }
-  [[nodiscard]] EdgeBuffer& edges() noexcept { return edges_; }
-  [[nodiscard]] IdMap& ids() noexcept { return ids_; }
+  /// All edges parsed so far, ids remapped.
+  [[nodiscard]] EdgeBuffer& edges() {
+    flush();
+    return edges_;
+  }
+  [[nodiscard]] IdMap& ids() {
+    flush();
+    return ids_;
+  }
 
  private:
+  /// Ids are mapped in batches: the map is far larger than the caches, so each lookup is a
+  /// cache (and TLB) miss, and prefetching a few lookups ahead overlaps them. Mapping in file
+  /// order keeps ids in order of first appearance.
+  static constexpr std::size_t kBatch = 2048;      // raw ids (tail, head, tail, ...)
+  static constexpr std::size_t kPrefetchAhead = 16;
+
+  void flush() {
+    const std::size_t count = raw_.size();
+    for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) ids_.prefetch(raw_[i]);
+    for (std::size_t i = 0; i < count; i += 2) {
+      if (i + kPrefetchAhead < count) ids_.prefetch(raw_[i + kPrefetchAhead]);
+      if (i + 1 + kPrefetchAhead < count) ids_.prefetch(raw_[i + 1 + kPrefetchAhead]);
+      const NodeId tail = ids_.intern(raw_[i]);
+      const NodeId head = ids_.intern(raw_[i + 1]);
+      if (tail == kNoNode || head == kNoNode) {
+        throw InputError(name_ + ": more than " + std::to_string(kNoNode) + " distinct agent ids");
+      }
+      edges_.add(tail, head);
+    }
+    raw_.clear();
+  }
+
   std::uint64_t parse_id(std::string_view token, const char* begin, const char* end) const {
     std::uint64_t value = 0;
     const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
@@ -214,6 +257,7 @@ class LineParser {
   bool weighted_ = false;
   IdMap ids_;
   EdgeBuffer edges_;
+  std::vector<std::uint64_t> raw_;  // ids parsed but not yet mapped
 };
 
 }  // namespace

@@ -136,9 +136,10 @@ std::pair<NodeId, NodeId> triangle_pair(std::uint64_t index) {
 }
 
 /// `count` distinct indices from [0, total), sorted, every subset equally likely (the
-/// procedure is symmetric under relabelling the indices). Rounds of draws, each followed by
-/// sort + unique, top up the shortfall; with count <= total/2 the expected number of rounds
-/// is O(log log) in practice (the duplicate fraction shrinks geometrically).
+/// procedure is symmetric under relabelling the indices). Each round draws the shortfall,
+/// sorts only the new draws and merges them in, then drops repeats. With count <= total/2 a
+/// draw repeats with probability <= 1/2, so the shortfall shrinks geometrically: one or two
+/// rounds for sparse graphs, O(log count) rounds of O(count) merging at half density.
 std::vector<std::uint64_t> distinct_sorted_sample(std::uint64_t total, std::uint64_t count,
                                                   std::uint64_t key) {
   std::vector<std::uint64_t> picked;
@@ -146,17 +147,20 @@ std::vector<std::uint64_t> distinct_sorted_sample(std::uint64_t total, std::uint
   for (std::uint64_t round = 0; picked.size() < count; ++round) {
     const std::uint64_t round_key = derive(key, round);
     const std::uint64_t need = count - picked.size();
+    const auto old_end = static_cast<std::ptrdiff_t>(picked.size());
     for (std::uint64_t i = 0; i < need; ++i) picked.push_back(bounded(draw64(round_key, i), total));
-    tbb::parallel_sort(picked.begin(), picked.end());
+    tbb::parallel_sort(picked.begin() + old_end, picked.end());
+    std::inplace_merge(picked.begin(), picked.begin() + old_end, picked.end());
     picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
   }
   return picked;
 }
 
 void check_node_count(std::uint64_t n, const char* key) {
-  if (n >= kNoNode)
+  if (n > kNoNode) {
     throw InputError(std::string(key) + " = " + std::to_string(n) + " exceeds the largest supported agent count " +
-                     std::to_string(kNoNode - 1));
+                     std::to_string(kNoNode));
+  }
 }
 
 void make_sum_even(std::vector<std::uint32_t>& degrees, std::uint64_t key, std::uint32_t max_degree) {
@@ -263,7 +267,8 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
     const std::uint64_t agent_key = derive(key, s), endpoints = 2 * edges_before(s);
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::uint64_t e = bounded(draw64(agent_key, i), endpoints);
-      __builtin_prefetch((e & 1) ? &edges.heads[0] + (e >> 1) : &edges.tails[0] + (e >> 1));
+      // Within the reserved capacity, possibly past size(): a prefetch never faults anyway.
+      __builtin_prefetch((e & 1) ? edges.heads.data() + (e >> 1) : edges.tails.data() + (e >> 1));
     }
   };
   // Repeats among the m targets: a scan of the targets so far for small m (they are in
@@ -271,7 +276,7 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
   constexpr std::uint32_t kScanLimit = 16;
   std::vector<NodeId> chosen_by(m > kScanLimit ? n : 0, kNoNode);
   for (NodeId s = m + 1; s < n; ++s) {
-    if (s + kLookahead < n) prefetch(s + kLookahead);
+    if (std::uint64_t{s} + kLookahead < n) prefetch(s + kLookahead);
     const std::uint64_t endpoints = 2 * edges_before(s);  // edges of s itself are not candidates
     const std::uint64_t agent_key = derive(key, s);
     const std::size_t first = edges.size();

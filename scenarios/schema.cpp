@@ -1,0 +1,991 @@
+// SPDX-License-Identifier: MIT
+#include "scenarios/schema.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <system_error>
+
+namespace wom::schema {
+namespace {
+
+/// The largest agent count: NodeId's maximum is reserved for kNoNode.
+constexpr std::int64_t kMaxAgents = std::numeric_limits<NodeId>::max() - 1;
+constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
+
+// ---- moving values between Value and the spec structs --------------------------------------
+// The validator has already checked kind and range, so these only convert representation.
+
+void assign(bool& out, const Value& v) { out = std::get<bool>(v); }
+void assign(double& out, const Value& v) { out = std::get<double>(v); }
+void assign(std::string& out, const Value& v) { out = std::get<std::string>(v); }
+void assign(Distribution& out, const Value& v) { out = std::get<Distribution>(v); }
+void assign(std::uint32_t& out, const Value& v) {
+  out = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+}
+void assign(std::int32_t& out, const Value& v) {
+  out = static_cast<std::int32_t>(std::get<std::int64_t>(v));
+}
+void assign(std::uint64_t& out, const Value& v) {
+  out = static_cast<std::uint64_t>(std::get<std::int64_t>(v));
+}
+void assign(std::optional<std::uint64_t>& out, const Value& v) {
+  out = static_cast<std::uint64_t>(std::get<std::int64_t>(v));
+}
+template <class T>
+void assign(std::vector<T>& out, const Value& v) {
+  const auto& in = std::get<std::vector<std::int64_t>>(v);
+  out.assign(in.size(), T{});
+  std::transform(in.begin(), in.end(), out.begin(), [](std::int64_t x) { return static_cast<T>(x); });
+}
+
+std::optional<Value> value_of(bool v) { return Value{v}; }
+std::optional<Value> value_of(double v) { return Value{v}; }
+std::optional<Value> value_of(const Distribution& v) { return Value{v}; }
+// An empty string or array is "not set" (e.g. no degree_distribution chosen).
+std::optional<Value> value_of(const std::string& v) {
+  if (v.empty()) return std::nullopt;
+  return Value{v};
+}
+std::optional<Value> value_of(std::uint32_t v) { return Value{static_cast<std::int64_t>(v)}; }
+std::optional<Value> value_of(std::int32_t v) { return Value{static_cast<std::int64_t>(v)}; }
+std::optional<Value> value_of(std::uint64_t v) { return Value{static_cast<std::int64_t>(v)}; }
+std::optional<Value> value_of(const std::optional<std::uint64_t>& v) {
+  if (!v) return std::nullopt;
+  return Value{static_cast<std::int64_t>(*v)};
+}
+template <class T>
+std::optional<Value> value_of(const std::vector<T>& v) {
+  if (v.empty()) return std::nullopt;  // no array key takes an empty array
+  return Value{std::vector<std::int64_t>(v.begin(), v.end())};
+}
+
+/// A key stored in `Scenario::*Section.*Member`, e.g. scenario_key<&Scenario::run, &RunSpec::steps>.
+template <auto Section, auto Member>
+constexpr Access scenario_key() {
+  return {[](Target& t, const Value& v) { assign((t.scenario->*Section).*Member, v); },
+          [](const Target& t) { return value_of((t.scenario->*Section).*Member); }};
+}
+template <auto Member>
+constexpr Access network_key() { return scenario_key<&Scenario::network, Member>(); }
+template <auto Member>
+constexpr Access seed_key() {
+  return {[](Target& t, const Value& v) { assign(t.seed->*Member, v); },
+          [](const Target& t) { return value_of(t.seed->*Member); }};
+}
+template <auto Member>
+constexpr Access dist_key() {
+  return {[](Target& t, const Value& v) { assign(t.dist->*Member, v); },
+          [](const Target& t) { return value_of(t.dist->*Member); }};
+}
+
+constexpr Range ints(std::int64_t min, std::int64_t max = kMaxInt) {
+  Range r;
+  r.int_min = min;
+  r.int_max = max;
+  return r;
+}
+constexpr Range closed(double min, double max) {
+  Range r;
+  r.min = min;
+  r.max = max;
+  return r;
+}
+constexpr Range above(double min) {
+  Range r;
+  r.min = min;
+  r.min_open = true;
+  return r;
+}
+
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// ---- cross-key checks ------------------------------------------------------------------------
+
+void check_network(Target& t, Reporter& r) {
+  NetworkSpec& net = t.scenario->network;
+  // A lambda, since configuration and sbm derive n below.
+  auto n_text = [&net] { return "n = " + std::to_string(net.n); };
+  if (net.generator == "gnm") {
+    // n(n-1) fits in 64 bits for every n <= 2^32 - 2.
+    const std::uint64_t n = net.n;
+    const std::uint64_t most = net.directed ? n * (n - 1) : n * (n - 1) / 2;
+    if (net.edges > most) {
+      r.error("edges", "expected at most " + std::to_string(most) + " edges for " + n_text() +
+                           (net.directed ? " (directed)" : "") + ", found " + std::to_string(net.edges));
+    }
+  } else if (net.generator == "barabasi_albert") {
+    if (net.m >= net.n) {
+      r.error("m", "expected m < n (" + n_text() + "), found " + std::to_string(net.m));
+    }
+  } else if (net.generator == "watts_strogatz") {
+    if (net.k % 2 != 0) r.error("k", "expected an even integer, found " + std::to_string(net.k));
+    if (net.k >= net.n) r.error("k", "expected k < n (" + n_text() + "), found " + std::to_string(net.k));
+  } else if (net.generator == "configuration") {
+    const bool has_degrees = r.has("degrees");
+    const bool has_distribution = r.has("degree_distribution");
+    if (has_degrees && has_distribution) {
+      r.error("degree_distribution", "give either degrees or degree_distribution, not both");
+    } else if (!has_degrees && !has_distribution) {
+      r.error("degrees", "generator 'configuration' needs degrees or degree_distribution");
+    } else if (has_degrees) {
+      const auto size = static_cast<NodeId>(net.degrees.size());
+      if (r.has("n") && net.n != size) {
+        r.error("n", "expected n = " + std::to_string(size) + " (the length of degrees), found " +
+                         std::to_string(net.n));
+        return;
+      }
+      net.n = size;
+      for (std::size_t i = 0; i < net.degrees.size(); ++i) {
+        if (net.degrees[i] >= net.n) {
+          r.error("degrees." + std::to_string(i),
+                  "expected a degree < n (" + n_text() + "), found " + std::to_string(net.degrees[i]));
+        }
+      }
+    } else if (!r.has("n")) {
+      r.error("n", "required by degree_distribution, but missing");
+    } else if (net.degree_distribution == "power_law") {
+      if (net.min_degree >= net.n) {
+        r.error("min_degree", "expected min_degree < n (" + n_text() + "), found " + std::to_string(net.min_degree));
+      }
+      if (net.max_degree != 0 && net.max_degree < net.min_degree) {
+        r.error("max_degree", "expected 0 or max_degree >= min_degree (" + std::to_string(net.min_degree) +
+                                  "), found " + std::to_string(net.max_degree));
+      } else if (net.max_degree >= net.n) {
+        r.error("max_degree", "expected max_degree < n (" + n_text() + "), found " + std::to_string(net.max_degree));
+      }
+    } else if (net.degree_distribution == "poisson") {
+      if (net.mean_degree > static_cast<double>(net.n) - 1) {
+        r.error("mean_degree", "expected at most n - 1 (" + n_text() + "), found " + format_number(net.mean_degree));
+      }
+    }
+  } else if (net.generator == "sbm") {
+    std::uint64_t total = 0;
+    for (NodeId size : net.block_sizes) total += size;
+    if (total > static_cast<std::uint64_t>(kMaxAgents)) {
+      r.error("block_sizes", "expected at most " + std::to_string(kMaxAgents) + " agents in all, found " +
+                                 std::to_string(total));
+    } else if (r.has("n") && net.n != total) {
+      r.error("n", "expected n = " + std::to_string(total) + " (the sum of block_sizes), found " +
+                       std::to_string(net.n));
+    } else {
+      net.n = static_cast<NodeId>(total);
+    }
+  } else if (net.generator == "edge_list") {
+    // Resolved once, here, so everything downstream (and the resolved printout) sees one
+    // absolute path that no longer depends on where the scenario file lives.
+    const std::filesystem::path resolved =
+        std::filesystem::absolute(t.base_dir / net.path).lexically_normal();
+    net.path = resolved.string();
+    std::error_code ec;
+    const auto status = std::filesystem::status(resolved, ec);
+    if (!std::filesystem::exists(status)) {
+      r.error("edge_list", "cannot read " + in_quotes(net.path) + ": no such file");
+    } else if (std::filesystem::is_directory(status)) {
+      r.error("edge_list", "cannot read " + in_quotes(net.path) + ": is a directory");
+    }
+  }
+}
+
+void check_distribution(Target& t, Reporter& r) {
+  const Distribution& d = *t.dist;
+  const bool bounded = d.kind == Distribution::Kind::kUniform || d.kind == Distribution::Kind::kNormal ||
+                       d.kind == Distribution::Kind::kLognormal;
+  if (bounded && d.low > d.high) {
+    r.error("high", "expected high >= low (low = " + format_number(d.low) + "), found " + format_number(d.high));
+  }
+}
+
+// ---- the declarations ------------------------------------------------------------------------
+
+const Table& network_table() {
+  static const Table table{
+      "network",
+      {
+          {.key = "generator",
+           .kind = Kind::kSwitch,
+           .doc = "How the network is built (see the values below).",
+           .required = true,
+           .choices =
+               {
+                   {"complete", "Complete graph K_n: every pair of agents is connected.", {{"n", true}}},
+                   {"gnp",
+                    "Erdős–Rényi G(n, p): each pair (each ordered pair if directed) is connected "
+                    "independently with probability p.",
+                    {{"n", true}, {"p", true}, {"directed"}}},
+                   {"gnm", "Erdős–Rényi G(n, m): exactly `edges` distinct edges, drawn uniformly.",
+                    {{"n", true}, {"edges", true}, {"directed"}}},
+                   {"barabasi_albert",
+                    "Barabási–Albert preferential attachment: each new agent links to m existing "
+                    "agents, chosen with probability proportional to their degree.",
+                    {{"n", true}, {"m", true}}},
+                   {"watts_strogatz",
+                    "Watts–Strogatz small world: a ring where each agent links to its k nearest "
+                    "neighbours, each edge's far end rewired with probability `rewire`.",
+                    {{"n", true}, {"k", true}, {"rewire", true}}},
+                   {"configuration",
+                    "Configuration model: a random graph with a given degree sequence, either "
+                    "explicit (`degrees`) or drawn from `degree_distribution` (then `n` is "
+                    "required); self-loops and multi-edges from stub matching are dropped.",
+                    {{"n"}, {"degrees"}, {"degree_distribution"}}},
+                   {"sbm",
+                    "Stochastic block model: blocks of `block_sizes` agents (numbered block by "
+                    "block), edge probability `p_in` within a block and `p_out` between blocks.",
+                    {{"n"}, {"block_sizes", true}, {"p_in", true}, {"p_out", true}}},
+                   {"edge_list",
+                    "Read from a file: one edge `tail head [weight]` per line, SNAP style (`#` "
+                    "comments, spaces, tabs or commas, `.gz` decompressed); ids are remapped to "
+                    "0..N-1 in order of first appearance.",
+                    {{"edge_list", true}, {"directed"}},
+                    true},
+               },
+           .access = network_key<&NetworkSpec::generator>(),
+           .default_doc = "required, unless `edge_list` is given"},
+          {.key = "edge_list",
+           .kind = Kind::kString,
+           .doc = "Edge-list file, relative to the scenario file's folder. Give it instead of "
+                  "`generator`.",
+           .access = network_key<&NetworkSpec::path>(),
+           .default_doc = "none (then `generator` is required)"},
+          {.key = "n",
+           .kind = Kind::kInt,
+           .doc = "Number of agents.",
+           .range = ints(1, kMaxAgents),
+           .access = network_key<&NetworkSpec::n>(),
+           .default_doc = "required; `sbm`: the sum of `block_sizes`; `configuration`: the "
+                          "length of `degrees`"},
+          {.key = "p",
+           .kind = Kind::kFloat,
+           .doc = "Probability of each edge (arc, if directed).",
+           .range = closed(0, 1),
+           .access = network_key<&NetworkSpec::p>()},
+          {.key = "edges",
+           .kind = Kind::kInt,
+           .doc = "Number of edges (arcs, if directed); at most n(n-1)/2, or n(n-1) if directed.",
+           .range = ints(0),
+           .access = network_key<&NetworkSpec::edges>()},
+          {.key = "m",
+           .kind = Kind::kInt,
+           .doc = "Edges each new agent brings; less than n.",
+           .range = ints(1, kMaxAgents),
+           .access = network_key<&NetworkSpec::m>()},
+          {.key = "k",
+           .kind = Kind::kInt,
+           .doc = "Ring degree: even, and less than n.",
+           .range = ints(2, kMaxAgents),
+           .access = network_key<&NetworkSpec::k>()},
+          {.key = "rewire",
+           .kind = Kind::kFloat,
+           .doc = "Probability that an edge's far end is rewired.",
+           .range = closed(0, 1),
+           .access = network_key<&NetworkSpec::rewire>()},
+          {.key = "degrees",
+           .kind = Kind::kIntArray,
+           .doc = "Degree of each agent, in agent order; each less than n.",
+           .range = ints(0, kMaxAgents),
+           .access = network_key<&NetworkSpec::degrees>(),
+           .default_doc = "none"},
+          {.key = "degree_distribution",
+           .kind = Kind::kSwitch,
+           .doc = "Distribution the degree sequence is drawn from (sum made even).",
+           .choices =
+               {
+                   {"power_law",
+                    "P(k) ∝ k^-exponent on [min_degree, max_degree].",
+                    {{"exponent"}, {"min_degree"}, {"max_degree"}}},
+                   {"poisson", "Poisson(mean_degree) degrees.", {{"mean_degree", true}}},
+               },
+           .access = network_key<&NetworkSpec::degree_distribution>(),
+           .default_doc = "none"},
+          {.key = "exponent",
+           .kind = Kind::kFloat,
+           .doc = "Power-law exponent.",
+           .range = above(1),
+           .access = network_key<&NetworkSpec::exponent>()},
+          {.key = "min_degree",
+           .kind = Kind::kInt,
+           .doc = "Smallest degree; less than n.",
+           .range = ints(1, kMaxAgents),
+           .access = network_key<&NetworkSpec::min_degree>()},
+          {.key = "max_degree",
+           .kind = Kind::kInt,
+           .doc = "Largest degree, at least min_degree and less than n; 0 means floor(sqrt(n)).",
+           .range = ints(0, kMaxAgents),
+           .access = network_key<&NetworkSpec::max_degree>()},
+          {.key = "mean_degree",
+           .kind = Kind::kFloat,
+           .doc = "Mean degree; at most n - 1.",
+           .range = above(0),
+           .access = network_key<&NetworkSpec::mean_degree>()},
+          {.key = "block_sizes",
+           .kind = Kind::kIntArray,
+           .doc = "Agents in each block.",
+           .range = ints(1, kMaxAgents),
+           .access = network_key<&NetworkSpec::block_sizes>()},
+          {.key = "p_in",
+           .kind = Kind::kFloat,
+           .doc = "Edge probability within a block.",
+           .range = closed(0, 1),
+           .access = network_key<&NetworkSpec::p_in>()},
+          {.key = "p_out",
+           .kind = Kind::kFloat,
+           .doc = "Edge probability between blocks.",
+           .range = closed(0, 1),
+           .access = network_key<&NetworkSpec::p_out>()},
+          {.key = "directed",
+           .kind = Kind::kBool,
+           .doc = "Generate arcs rather than edges (gnp, gnm); read each line as one arc tail -> "
+                  "head (edge_list). Undirected edges are stored as two arcs.",
+           .access = network_key<&NetworkSpec::directed>()},
+          {.key = "seed",
+           .kind = Kind::kInt,
+           .doc = "Seed of the generator's randomness, so one graph can be kept fixed while "
+                  "`run.seed` varies.",
+           .range = ints(0),
+           .access = network_key<&NetworkSpec::seed>(),
+           .default_doc = "derived from `run.seed`"},
+      },
+      check_network};
+  return table;
+}
+
+/// Trust and thresholds are 16-bit fixed point with 1.0 = 2^15 (sim/types.hpp).
+constexpr Range kFixedPointRange = closed(0, kTrustMax);
+
+const Table& trust_table() {
+  static const Table table{
+      "trust",
+      {
+          {.key = "rule",
+           .kind = Kind::kSwitch,
+           .doc = "How much an exposure over an arc weighs.",
+           .choices =
+               {
+                   {"constant", "`value` on every arc.", {{"value"}}},
+                   {"inverse_in_degree",
+                    "1 / in-degree of the receiving agent (rounded down to the fixed point), so "
+                    "the trust an agent receives sums to at most 1: the classic linear-threshold "
+                    "weights (Kempe, Kleinberg & Tardos 2003).",
+                    {}},
+                   {"weight",
+                    "The edge list's third column times `scale`; needs `[network] edge_list`, "
+                    "and every product must lie in [0, 1.999969482421875].",
+                    {{"scale"}}},
+               },
+           .access = scenario_key<&Scenario::trust, &TrustSpec::rule>()},
+          {.key = "value",
+           .kind = Kind::kFloat,
+           .doc = "Trust of every arc (16-bit fixed point, resolution 2^-15).",
+           .range = kFixedPointRange,
+           .access = scenario_key<&Scenario::trust, &TrustSpec::value>()},
+          {.key = "scale",
+           .kind = Kind::kFloat,
+           .doc = "Factor applied to the edge weights.",
+           .range = above(0),
+           .access = scenario_key<&Scenario::trust, &TrustSpec::scale>()},
+      }};
+  return table;
+}
+
+const Table& population_table() {
+  static const Table table{
+      "population",
+      {
+          {.key = "threshold",
+           .kind = Kind::kDistribution,
+           .doc = "Each agent's adoption threshold, drawn once per replicate (linear_threshold: "
+                  "an agent adopts once the trust of its adopted in-neighbours sums to it). Fixed "
+                  "point like trust, so every value the distribution can take must lie in the range.",
+           .range = kFixedPointRange,
+           .table = &distribution_table(),
+           .access = scenario_key<&Scenario::population, &PopulationSpec::threshold>()},
+      }};
+  return table;
+}
+
+// Adding a model: one choice below (its name, doc, and the keys it reads) plus, for a
+// parameter no model had before, one field with its range and where ModelSpec keeps it.
+const Table& model_table() {
+  static const Table table{
+      "model",
+      {
+          {.key = "name",
+           .kind = Kind::kSwitch,
+           .doc = "The decision and spreading rule.",
+           .required = true,
+           .choices =
+               {
+                   {"independent_cascade",
+                    "Independent cascade (Kempe, Kleinberg & Tardos 2003): a new adopter gets one "
+                    "chance, in the next step, to convert each out-neighbour, with probability "
+                    "`probability` × trust.",
+                    {{"probability"}}},
+                   {"linear_threshold",
+                    "Linear threshold (Granovetter 1978; Kempe, Kleinberg & Tardos 2003): an agent "
+                    "adopts once the trust of its adopted in-neighbours sums to its threshold "
+                    "(`[population] threshold`).",
+                    {}},
+               },
+           .access = scenario_key<&Scenario::model, &ModelSpec::name>()},
+          {.key = "probability",
+           .kind = Kind::kFloat,
+           .doc = "Conversion probability of one exposure at trust 1.",
+           .range = closed(0, 1),
+           .access = scenario_key<&Scenario::model, &ModelSpec::probability>()},
+      }};
+  return table;
+}
+
+// Every channel type stores into its own spec; only "seed" exists so far, so the channel
+// type's accessor has nothing to store (the validator gives each entry a SeedSpec).
+constexpr Access kChannelType{[](Target&, const Value&) {},
+                              [](const Target&) -> std::optional<Value> { return Value{std::string("seed")}; }};
+
+const Table& channel_table() {
+  static const Table table{
+      "channel",
+      {
+          {.key = "type",
+           .kind = Kind::kSwitch,
+           .doc = "Where the exposures come from.",
+           .required = true,
+           .choices = {{"seed", "Initial adopters at step 0.", {{"strategy"}}}},
+           .access = kChannelType},
+          {.key = "strategy",
+           .kind = Kind::kSwitch,
+           .doc = "How seed agents are chosen.",
+           .choices =
+               {
+                   {"random", "`count` distinct agents drawn uniformly, anew in each replicate.", {{"count"}}},
+                   {"top_degree", "The `count` agents of highest out-degree (ties: lower id).", {{"count"}}},
+                   {"explicit", "The agents listed in `ids`.", {{"ids", true}}},
+               },
+           .access = seed_key<&SeedSpec::strategy>()},
+          {.key = "count",
+           .kind = Kind::kInt,
+           .doc = "Number of seed agents; at most the number of agents.",
+           .range = ints(1, kMaxAgents),
+           .access = seed_key<&SeedSpec::count>()},
+          {.key = "ids",
+           .kind = Kind::kIntArray,
+           .doc = "Agent ids: the labels of the edge-list file, or 0..n-1 for generated networks.",
+           .range = ints(0),
+           .access = seed_key<&SeedSpec::ids>()},
+      }};
+  return table;
+}
+
+const Table& run_table() {
+  static const Table table{
+      "run",
+      {
+          {.key = "steps",
+           .kind = Kind::kInt,
+           .doc = "Steps simulated after step 0 (the seeds).",
+           .range = ints(1, 1'000'000),
+           .access = scenario_key<&Scenario::run, &RunSpec::steps>()},
+          {.key = "replicates",
+           .kind = Kind::kInt,
+           .doc = "Independent repetitions; each has its own random streams.",
+           .range = ints(1, 10'000'000),
+           .access = scenario_key<&Scenario::run, &RunSpec::replicates>()},
+          {.key = "seed",
+           .kind = Kind::kInt,
+           .doc = "Master seed: every random draw is a function of it, the replicate, the step "
+                  "and the agent, so a run is reproducible whatever the thread count.",
+           .range = ints(0),
+           .access = scenario_key<&Scenario::run, &RunSpec::seed>()},
+          {.key = "step_hours",
+           .kind = Kind::kFloat,
+           .doc = "Hours one step stands for (time axis of the output).",
+           .range = above(0),
+           .access = scenario_key<&Scenario::run, &RunSpec::step_hours>()},
+          {.key = "stop_when_quiet",
+           .kind = Kind::kBool,
+           .doc = "End a replicate early once nothing can change any more (the remaining steps "
+                  "repeat the final state).",
+           .access = scenario_key<&Scenario::run, &RunSpec::stop_when_quiet>()},
+      }};
+  return table;
+}
+
+const Table& output_table() {
+  static const Table table{
+      "output",
+      {
+          {.key = "adoption_steps",
+           .kind = Kind::kBool,
+           .doc = "Also write each agent's adoption step per replicate (`/agents/adoption_step`, "
+                  "4 bytes per agent and replicate).",
+           .access = scenario_key<&Scenario::output, &OutputSpec::adoption_steps>()},
+      }};
+  return table;
+}
+
+constexpr Access kDistKind{
+    [](Target& t, const Value& v) {
+      const auto& name = std::get<std::string>(v);
+      for (auto kind : {Distribution::Kind::kConstant, Distribution::Kind::kUniform, Distribution::Kind::kNormal,
+                        Distribution::Kind::kBeta, Distribution::Kind::kLognormal}) {
+        if (name == Distribution::kind_name(kind)) t.dist->kind = kind;
+      }
+    },
+    [](const Target& t) -> std::optional<Value> {
+      return Value{std::string(Distribution::kind_name(t.dist->kind))};
+    }};
+
+// ---- rendering helpers -----------------------------------------------------------------------
+
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+/// Which fields of `table` are in play for the values `target` holds: fields no choice owns,
+/// plus the keys of each switch's current choice (switches may nest).
+std::vector<bool> active_fields(const Table& table, const Target& target) {
+  const auto& fields = table.fields;
+  std::vector<bool> owned(fields.size(), false);
+  for (const Field& f : fields) {
+    for (const Choice& c : f.choices) {
+      for (const Use& u : c.keys) {
+        for (std::size_t i = 0; i < fields.size(); ++i) owned[i] = owned[i] || fields[i].key == u.key;
+      }
+    }
+  }
+  std::vector<bool> active(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) active[i] = !owned[i];
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const Field& f : fields) {
+      const auto pos = static_cast<std::size_t>(&f - fields.data());
+      if (f.kind != Kind::kSwitch || !active[pos]) continue;
+      const auto value = f.access.get(target);
+      if (!value) continue;
+      for (const Choice& c : f.choices) {
+        if (c.name != std::get<std::string>(*value)) continue;
+        for (const Use& u : c.keys) {
+          for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (fields[i].key == u.key && !active[i]) active[i] = grew = true;
+          }
+        }
+      }
+    }
+  }
+  return active;
+}
+
+const Choice* current_choice(const Field& f, const Target& target) {
+  const auto value = f.access.get(target);
+  if (!value) return nullptr;
+  for (const Choice& c : f.choices) {
+    if (c.name == std::get<std::string>(*value)) return &c;
+  }
+  return nullptr;
+}
+
+std::string inline_distribution(const Distribution& d) {
+  Distribution copy = d;
+  Target target;
+  target.dist = &copy;
+  const Table& table = distribution_table();
+  const auto active = active_fields(table, target);
+  std::string out = "{ ";
+  bool first = true;
+  for (std::size_t i = 0; i < table.fields.size(); ++i) {
+    if (!active[i]) continue;
+    const auto value = table.fields[i].access.get(target);
+    if (!value) continue;
+    out += (first ? "" : ", ") + std::string(table.fields[i].key) + " = " + toml_value(*value);
+    first = false;
+  }
+  return out + " }";
+}
+
+/// `key = value` lines of one table, in schema order, skipping unset optional keys and
+/// switches whose choice is implied by another key.
+std::string render_table(const Table& table, const Target& target) {
+  std::string out;
+  const auto active = active_fields(table, target);
+  for (std::size_t i = 0; i < table.fields.size(); ++i) {
+    const Field& f = table.fields[i];
+    if (!active[i]) continue;
+    if (f.kind == Kind::kSwitch) {
+      const Choice* c = current_choice(f, target);
+      if (c == nullptr || c->implied) continue;
+    }
+    const auto value = f.access.get(target);
+    if (!value) continue;
+    out += std::string(f.key) + " = " + toml_value(*value) + "\n";
+  }
+  return out;
+}
+
+// ---- markdown ---------------------------------------------------------------------------------
+
+std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
+
+std::string join_codes(const std::vector<std::string_view>& items) {
+  std::string out;
+  for (std::string_view s : items) out += (out.empty() ? "" : ", ") + code(s);
+  return out;
+}
+
+std::string type_text(const Field& f) {
+  switch (f.kind) {
+    case Kind::kBool: return "boolean";
+    case Kind::kInt: return "integer";
+    case Kind::kFloat: return "float";
+    case Kind::kString:
+    case Kind::kSwitch: return "string";
+    case Kind::kIntArray: return "array of integers";
+    case Kind::kDistribution: return "float or distribution";
+  }
+  return "";
+}
+
+std::string allowed_text(const Field& f) {
+  switch (f.kind) {
+    case Kind::kBool: return "`true`, `false`";
+    case Kind::kString: return "non-empty";
+    case Kind::kSwitch: {
+      std::vector<std::string_view> names;
+      for (const Choice& c : f.choices) {
+        if (!c.implied) names.push_back(c.name);
+      }
+      return join_codes(names);
+    }
+    case Kind::kIntArray: return "non-empty; each " + describe_range(f);
+    case Kind::kDistribution: return "values " + describe_range(f);
+    default: {
+      const std::string r = describe_range(f);
+      return r.empty() ? "any finite number" : r;
+    }
+  }
+}
+
+std::string default_text(const Table& table, const Field& f, const Target& defaults) {
+  if (!f.default_doc.empty()) return std::string(f.default_doc);
+  bool owned = false;
+  bool optional_somewhere = false;
+  for (const Field& other : table.fields) {
+    for (const Choice& c : other.choices) {
+      for (const Use& u : c.keys) {
+        if (u.key != f.key) continue;
+        owned = true;
+        optional_somewhere = optional_somewhere || !u.required;
+      }
+    }
+  }
+  if (owned ? !optional_somewhere : f.required) return "required";
+  const auto value = f.access.get(defaults);
+  if (!value) return "none";
+  if (const auto* d = std::get_if<Distribution>(&*value)) return code(inline_distribution(*d));
+  return code(toml_value(*value));
+}
+
+void markdown_table(std::ostringstream& out, const Table& table, const Target& defaults) {
+  out << "| key | type | default | allowed | meaning |\n| --- | --- | --- | --- | --- |\n";
+  for (const Field& f : table.fields) {
+    out << "| " << code(f.key) << " | " << type_text(f) << " | " << default_text(table, f, defaults) << " | "
+        << allowed_text(f) << " | " << f.doc << " |\n";
+  }
+  for (const Field& f : table.fields) {
+    if (f.kind != Kind::kSwitch) continue;
+    out << "\nValues of " << code(f.key) << ":\n\n"
+        << "| value | required keys | optional keys | meaning |\n| --- | --- | --- | --- |\n";
+    for (const Choice& c : f.choices) {
+      std::vector<std::string_view> required, optional;
+      for (const Use& u : c.keys) (u.required ? required : optional).push_back(u.key);
+      const std::string value = c.implied ? "(give " + code(c.name) + " instead of " + code(f.key) + ")"
+                                          : code(c.name);
+      out << "| " << value << " | " << join_codes(required) << " | " << join_codes(optional) << " | " << c.doc
+          << " |\n";
+    }
+  }
+}
+
+constexpr std::string_view kIntroduction = R"(<!-- SPDX-License-Identifier: MIT -->
+<!-- Generated by scenario_reference_markdown() from scenarios/schema.cpp: do not edit by hand.
+     The scenario_test unit test fails when this file and the schema disagree. -->
+
+# Scenario reference
+
+A scenario is a TOML file that fixes everything a run depends on: the network, how much an
+exposure weighs, the agents' attributes, the model, the seed channels, time and repetition, and
+what to record. This page lists every key; it is generated from the same table the loader
+validates against, so it cannot drift from what `wom` accepts.
+
+```toml
+[network]
+generator = "barabasi_albert"
+n = 1000
+m = 3
+
+[model]
+name = "independent_cascade"
+probability = 0.05
+
+[[channel]]
+type = "seed"
+strategy = "top_degree"
+count = 10
+
+[run]
+steps = 50
+replicates = 100
+```
+
+## Rules
+
+- Every key is checked when the scenario loads. An unknown table or key, a key that belongs to
+  another choice (`p` with `generator = "barabasi_albert"`), a wrong type, a value out of range,
+  `nan` or `inf` are errors; nothing is silently ignored. All problems are reported at once, one
+  per line, as `file:line:column: dotted.key: what was expected`, with a "did you mean" hint
+  for misspelt keys.
+- Integers are accepted where a float is expected (`1` means `1.0`); a float where an integer is
+  expected is an error.
+- `[network]`, `[model]` with its `name`, and at least one `[[channel]]` of type `"seed"` are
+  required; every other key has the default listed below.
+- Relative paths are resolved against the folder of the scenario file.
+- `--set dotted.key=value` (repeatable) changes the scenario before it is validated. The value is
+  TOML (`run.steps=50`, `model.probability=0.05`,
+  `population.threshold={dist="uniform",low=0,high=1}`); a bare word that is not valid TOML is
+  taken as a string (`network.generator=gnp`). `[[channel]]` entries are addressed by their
+  index from 0 (`channel.0.count=5`). A `--set` that changes a choice
+  (`network.generator=gnp` on a `barabasi_albert` file) drops the file's keys that the new
+  choice does not take. Problems are reported as `--set key=value: key: what`.
+- `wom validate` prints the resolved scenario: every key in play with the value it takes.
+)";
+
+constexpr std::string_view kDistributions = R"(
+## Distributions
+
+Per-agent attributes (`[population] threshold`) take a distribution: either a number, meaning
+that constant, or an inline table such as `{dist = "uniform", low = 0.1, high = 0.5}`.
+Truncated normal and lognormal draws use rejection sampling within [low, high]; after 64
+misses (a window holding almost no probability) the draw is clamped into the window instead.
+The consumer's range (for a threshold, [0, 1.999969482421875]) must contain every value the
+distribution can take: the constant, the bounds of uniform, normal and lognormal, or [0, 1] for
+beta.
+
+)";
+
+}  // namespace
+
+// ---- public ----------------------------------------------------------------------------------
+
+const Table& distribution_table() {
+  static const Table table{
+      "distribution",
+      {
+          {.key = "dist",
+           .kind = Kind::kSwitch,
+           .doc = "The distribution's family.",
+           .required = true,
+           .choices =
+               {
+                   {"constant", "Always `value`.", {{"value", true}}},
+                   {"uniform", "Uniform on [low, high].", {{"low", true}, {"high", true}}},
+                   {"normal",
+                    "Normal(mean, sd) truncated to [low, high].",
+                    {{"mean", true}, {"sd", true}, {"low"}, {"high"}}},
+                   {"beta", "Beta(alpha, beta) on [0, 1].", {{"alpha", true}, {"beta", true}}},
+                   {"lognormal",
+                    "exp(Normal(mean, sd)) truncated to [low, high].",
+                    {{"mean", true}, {"sd", true}, {"low"}, {"high"}}},
+               },
+           .access = kDistKind},
+          {.key = "value", .kind = Kind::kFloat, .doc = "The constant.", .access = dist_key<&Distribution::value>()},
+          {.key = "mean",
+           .kind = Kind::kFloat,
+           .doc = "Mean (normal) or mean of log X (lognormal).",
+           .access = dist_key<&Distribution::mean>()},
+          {.key = "sd",
+           .kind = Kind::kFloat,
+           .doc = "Standard deviation (normal) or that of log X (lognormal).",
+           .range = above(0),
+           .access = dist_key<&Distribution::sd>()},
+          {.key = "alpha",
+           .kind = Kind::kFloat,
+           .doc = "First shape parameter.",
+           .range = above(0),
+           .access = dist_key<&Distribution::alpha>()},
+          {.key = "beta",
+           .kind = Kind::kFloat,
+           .doc = "Second shape parameter.",
+           .range = above(0),
+           .access = dist_key<&Distribution::beta>()},
+          {.key = "low",
+           .kind = Kind::kFloat,
+           .doc = "Lower bound (uniform) or truncation bound (normal, lognormal).",
+           .access = dist_key<&Distribution::low>()},
+          {.key = "high",
+           .kind = Kind::kFloat,
+           .doc = "Upper bound or truncation bound; at least `low`.",
+           .access = dist_key<&Distribution::high>()},
+      },
+      check_distribution};
+  return table;
+}
+
+const std::vector<Section>& sections() {
+  static const std::vector<Section> all{
+      {"network", "Who can talk to whom: a generated network or an edge-list file.", &network_table(), true},
+      {"trust",
+       "How much an exposure over an arc weighs, in [0, 1.999969482421875] (16-bit fixed point).",
+       &trust_table()},
+      {"population", "Per-agent attributes, drawn from distributions.", &population_table()},
+      {"model", "The decision and spreading rule, with its parameters.", &model_table(), true},
+      {"channel",
+       "Where exposures come from besides friends; one `[[channel]]` table per channel. At least one "
+       "channel of type `\"seed\"` is required.",
+       &channel_table(), false, true},
+      {"run", "Time and repetition.", &run_table()},
+      {"output", "What to record beyond the time series and per-replicate summaries.", &output_table()},
+  };
+  return all;
+}
+
+std::string describe_range(const Field& f) {
+  const Range& r = f.range;
+  if (f.kind == Kind::kInt || f.kind == Kind::kIntArray) {
+    const bool has_min = r.int_min != std::numeric_limits<std::int64_t>::min();
+    const bool has_max = r.int_max != kMaxInt;
+    if (has_min && has_max) return "in [" + std::to_string(r.int_min) + ", " + std::to_string(r.int_max) + "]";
+    if (has_min) return ">= " + std::to_string(r.int_min);
+    if (has_max) return "<= " + std::to_string(r.int_max);
+    return "";
+  }
+  const bool has_min = std::isfinite(r.min);
+  const bool has_max = std::isfinite(r.max);
+  if (has_min && has_max) {
+    return std::string("in ") + (r.min_open ? "(" : "[") + format_number(r.min) + ", " + format_number(r.max) +
+           (r.max_open ? ")" : "]");
+  }
+  if (has_min) return (r.min_open ? "> " : ">= ") + format_number(r.min);
+  if (has_max) return (r.max_open ? "< " : "<= ") + format_number(r.max);
+  return "";
+}
+
+void check_scenario(Scenario& scenario, ScenarioReporter& reporter) {
+  if (reporter.clean("channel") && scenario.seeds.empty()) {
+    reporter.error("channel",
+                   "no seed channel; add one, e.g. [[channel]] type = \"seed\", strategy = \"random\", count = 1");
+  }
+  const NetworkSpec& net = scenario.network;
+  const bool sized = net.generator != "edge_list";  // an edge list's size is known only once read
+  if (sized && reporter.clean("network") && reporter.clean("channel")) {
+    for (std::size_t i = 0; i < scenario.seeds.size(); ++i) {
+      const SeedSpec& seed = scenario.seeds[i];
+      const std::string at = "channel." + std::to_string(i) + ".";
+      if (seed.strategy != "explicit" && seed.count > net.n) {
+        reporter.error(at + "count", "expected at most the " + std::to_string(net.n) + " agents of [network], found " +
+                                         std::to_string(seed.count));
+      }
+      if (seed.strategy != "explicit") continue;
+      for (std::size_t j = 0; j < seed.ids.size(); ++j) {
+        if (seed.ids[j] >= net.n) {
+          reporter.error(at + "ids." + std::to_string(j), "expected an agent id < n (n = " + std::to_string(net.n) +
+                                                              "), found " + std::to_string(seed.ids[j]));
+        }
+      }
+    }
+  }
+  if (sized && reporter.clean("network") && reporter.clean("trust") && scenario.trust.rule == "weight") {
+    reporter.error("trust.rule", "rule 'weight' reads the weights of [network] edge_list; generator " +
+                                     in_quotes(net.generator) + " has none");
+  }
+}
+
+std::string format_number(double value) {
+  char buf[64];
+  const auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
+std::string toml_value(const Value& value) {
+  struct Visitor {
+    std::string operator()(bool v) const { return v ? "true" : "false"; }
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(double v) const {
+      std::string s = format_number(v);
+      // "2" would read back as an integer; "1e+20", "inf" and "nan" already are floats.
+      if (s.find_first_of(".en") == std::string::npos) s += ".0";
+      return s;
+    }
+    std::string operator()(const std::string& v) const { return toml_string(v); }
+    std::string operator()(const std::vector<std::int64_t>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+      return out + "]";
+    }
+    std::string operator()(const Distribution& v) const { return inline_distribution(v); }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+}  // namespace wom::schema
+
+namespace wom {
+
+std::string scenario_reference_markdown() {
+  using namespace schema;
+  Scenario scenario;
+  SeedSpec seed;
+  Distribution dist;
+  Target defaults{&scenario, &seed, &dist, {}};
+
+  std::ostringstream out;
+  out << kIntroduction;
+  for (const Section& s : sections()) {
+    out << "\n## " << code(s.array ? "[[" + std::string(s.key) + "]]" : "[" + std::string(s.key) + "]")
+        << (s.required ? " (required)" : "") << "\n\n"
+        << s.doc << "\n\n";
+    markdown_table(out, *s.table, defaults);
+  }
+  out << kDistributions;
+  markdown_table(out, distribution_table(), defaults);
+  return out.str();
+}
+
+std::string resolved_scenario_toml(const Scenario& scenario) {
+  using namespace schema;
+  Scenario copy = scenario;  // Target holds mutable pointers; rendering only reads them
+  std::string out;
+  // Sections separated by a blank line; the caller adds any heading it wants.
+  auto section = [&out](const std::string& header, const std::string& body) {
+    out += (out.empty() ? "" : "\n") + header + "\n" + body;
+  };
+  for (const Section& s : sections()) {
+    if (s.array) {
+      for (SeedSpec& seed : copy.seeds) {
+        section("[[" + std::string(s.key) + "]]", render_table(*s.table, Target{&copy, &seed, nullptr, {}}));
+      }
+    } else {
+      section("[" + std::string(s.key) + "]", render_table(*s.table, Target{&copy, nullptr, nullptr, {}}));
+    }
+  }
+  return out;
+}
+
+}  // namespace wom

@@ -82,18 +82,18 @@ void print_summary(const Scenario& sc, const Graph& g, const RunResult& r, doubl
               sc.model.name.c_str(), g.num_nodes(), static_cast<unsigned long long>(g.num_arcs()), r.replicates,
               r.steps);
   std::printf("  %-22s %14s %12s\n", "metric", "mean", "95% CI +/-");
-  const auto row = [&](const char* name, std::pair<double, double> v, const char* fmt) {
+  const auto row = [&](const char* name, std::pair<double, double> v, int decimals) {
     char m[32], c[32];
-    std::snprintf(m, sizeof m, fmt, v.first);
-    std::snprintf(c, sizeof c, fmt, v.second);
+    std::snprintf(m, sizeof m, "%.*f", decimals, v.first);
+    std::snprintf(c, sizeof c, "%.*f", decimals, v.second);
     std::printf("  %-22s %14s %12s\n", name, m, c);
   };
-  row("final adopters", mean_ci(r, [](auto& s) { return double(s.final_adopters); }), "%.1f");
-  row("final fraction", mean_ci(r, [](auto& s) { return s.final_fraction; }), "%.5f");
-  row("peak step", mean_ci(r, [&](auto& s) { return step_or_nan(s.peak_step); }), "%.2f");
-  row("steps to 50% of final", mean_ci(r, [&](auto& s) { return step_or_nan(s.steps_to_50); }), "%.2f");
-  row("steps to 90% of final", mean_ci(r, [&](auto& s) { return step_or_nan(s.steps_to_90); }), "%.2f");
-  row("exposures (arcs)", mean_ci(r, [](auto& s) { return double(s.exposures); }), "%.1f");
+  row("final adopters", mean_ci(r, [](auto& s) { return double(s.final_adopters); }), 1);
+  row("final fraction", mean_ci(r, [](auto& s) { return s.final_fraction; }), 5);
+  row("peak step", mean_ci(r, [&](auto& s) { return step_or_nan(s.peak_step); }), 2);
+  row("steps to 50% of final", mean_ci(r, [&](auto& s) { return step_or_nan(s.steps_to_50); }), 2);
+  row("steps to 90% of final", mean_ci(r, [&](auto& s) { return step_or_nan(s.steps_to_90); }), 2);
+  row("exposures (arcs)", mean_ci(r, [](auto& s) { return double(s.exposures); }), 1);
   std::printf("  build %.3f s, run %.3f s (%.3g s per replicate); wrote %s\n", build_s, run_s,
               run_s / r.replicates, out.c_str());
 }

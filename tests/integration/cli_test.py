@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""End-to-end tests of the `wom` executable: real runs, real HDF5 files read back with h5py.
+
+usage: cli_test.py WOM_BINARY SOURCE_DIR CASE   (CASE: see the CASES table at the bottom)
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+WOM, SRC, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+EXAMPLES = os.path.join(SRC, "scenarios", "examples")
+sys.path.insert(0, os.path.join(SRC, "python"))
+sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
+
+
+def wom(*args, expect=0):
+    p = subprocess.run([WOM, *args], capture_output=True, text=True)
+    if p.returncode != expect:
+        sys.exit(f"wom {' '.join(args)}: exit {p.returncode}, expected {expect}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+def datasets(path):
+    """Every dataset's raw bytes, by name."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()].tobytes()) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def run_and_check_file():
+    """wom run writes a complete file whose contents agree with the printed summary."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "run.h5")
+        p = wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--threads", "2")
+        subprocess.run(["/usr/bin/python3", os.path.join(SRC, "tests", "integration", "check_run_file.py"), out], check=True)
+        printed = float(re.search(r"final adopters\s+([0-9.]+)", p.stdout).group(1))
+        with h5py.File(out, "r") as f:
+            final = f["series/cumulative_adopters"][:, -1]
+            assert abs(final.mean() - printed) <= 0.05 + 1e-9, (final.mean(), printed)
+            assert f.attrs["threads"] == 2
+            assert "ic_karate.toml" in f.attrs["command_line"]
+            scen = f.attrs["scenario"]
+            scen = scen.decode() if isinstance(scen, bytes) else scen
+            assert scen == open(os.path.join(EXAMPLES, "ic_karate.toml")).read()
+        assert [n for n in os.listdir(d)] == ["run.h5"], os.listdir(d)
+    print("run_and_check_file: ok")
+
+
+def threads_identical():
+    """--threads 1 and --threads 2 give byte-identical datasets (IC and LT, real data)."""
+    with tempfile.TemporaryDirectory() as d:
+        for scenario in ("ic_barabasi_albert.toml", "lt_facebook.toml"):
+            files = []
+            for t in ("1", "2"):
+                out = os.path.join(d, f"{scenario}.{t}.h5")
+                wom("run", os.path.join(EXAMPLES, scenario), "-o", out, "--threads", t, "--quiet",
+                    "--set", "output.adoption_steps=true")
+                files.append(datasets(out))
+            assert files[0].keys() == files[1].keys()
+            assert "agents/adoption_step" in files[0]
+            for name in files[0]:
+                assert files[0][name] == files[1][name], f"{scenario}: dataset {name} differs between 1 and 2 threads"
+            print(f"threads_identical: {scenario}: {len(files[0])} datasets identical")
+
+
+def seed_changes_result():
+    """--seed S reproduces itself and differs from another seed."""
+    with tempfile.TemporaryDirectory() as d:
+        outs = []
+        for i, s in enumerate(("5", "5", "6")):
+            out = os.path.join(d, f"{i}.h5")
+            wom("run", os.path.join(EXAMPLES, "ic_barabasi_albert.toml"), "-o", out, "--seed", s, "--quiet")
+            outs.append(datasets(out)["series/cumulative_adopters"])
+        assert outs[0] == outs[1] and outs[0] != outs[2]
+    print("seed_changes_result: ok")
+
+
+def bad_input_exit_2():
+    """Invalid scenarios and flags exit with status 2, name the problem, and write nothing."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "out.h5")
+        bad = os.path.join(d, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('[network]\ngenerator = "barabasi_albert"\nn = 100\nm = 2\n\n[model]\nname = "independent_cascade"\nprobabilty = 0.1\n\n[[channel]]\ntype = "seed"\n')
+        p = wom("run", bad, "-o", out, expect=2)
+        assert re.search(r"bad\.toml:8:1: model\.probabilty", p.stderr), p.stderr
+        p = wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--set", "model.probability=1.5", expect=2)
+        assert "model.probability" in p.stderr, p.stderr
+        wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--threads", "0", expect=2)
+        wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), expect=2)  # no -o
+        wom("run", os.path.join(d, "missing.toml"), "-o", out, expect=2)
+        wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", os.path.join(d, "no", "such", "dir.h5"), expect=2)
+        wom("frobnicate", expect=2)
+        assert os.listdir(d) == ["bad.toml"], os.listdir(d)
+        # An existing output is kept unless --force.
+        wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--quiet")
+        before = open(out, "rb").read()
+        p = wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--seed", "9", expect=2)
+        assert "--force" in p.stderr
+        assert open(out, "rb").read() == before
+        wom("run", os.path.join(EXAMPLES, "ic_karate.toml"), "-o", out, "--seed", "9", "--force", "--quiet")
+    print("bad_input_exit_2: ok")
+
+
+def validate_help_version():
+    p = wom("validate", os.path.join(EXAMPLES, "lt_facebook.toml"))
+    assert "[model]" in p.stdout and "linear_threshold" in p.stdout, p.stdout
+    assert "wom" in wom("--version").stdout
+    h = wom("run", "--help").stdout
+    for flag in ("--threads", "--seed", "--set", "--output", "--force"):
+        assert flag in h, flag
+    print("validate_help_version: ok")
+
+
+CASES = {f.__name__: f for f in (run_and_check_file, threads_identical, seed_changes_result, bad_input_exit_2,
+                                  validate_help_version)}
+if __name__ == "__main__":
+    CASES[CASE]()

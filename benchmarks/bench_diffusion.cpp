@@ -10,6 +10,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -73,9 +74,14 @@ Figure measure(const Workload& w, int threads) {
   opt.record_series = false;  // summaries only, as the reference library computes final sizes
   if (w.single_run) opt.concurrent_replicates_max_agents = 0;
   w.run(opt);  // warm-up: page in the graph, size the states
-  const double t0 = now_s();
-  const RunResult r = w.run(opt);
-  const double dt = now_s() - t0;
+  // Best of three: this machine is a shared VM whose speed drifts by tens of percent.
+  double dt = 1e300;
+  RunResult r;
+  for (int rep = 0; rep < 3; ++rep) {
+    const double t0 = now_s();
+    r = w.run(opt);
+    dt = std::min(dt, now_s() - t0);
+  }
   double arcs = 0, final_sum = 0;
   for (const auto& s : r.summaries) { arcs += static_cast<double>(s.exposures); final_sum += static_cast<double>(s.final_adopters); }
   return {w.name, threads, dt / w.replicates, arcs / dt, final_sum / w.replicates, w.reference_seconds, w.replicates};
@@ -114,7 +120,7 @@ int main(int argc, char** argv) {
       {"LT 1/in-degree, BA 1M m=5, batch", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, big_reps, false, 0},
       {"LT 1/in-degree, BA 1M m=5, single run", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, big_reps, true, 0},
       {"IC p=0.1, BA 100k m=5", &small, [&](const EngineOptions& o) { return run_replicates(small, ic01, seeds_small, o); }, perf ? 400u : 20u, false, 8e-3},
-      {"IC p=0.01, BA 100k m=5", &small, [&](const EngineOptions& o) { return run_replicates(small, ic001, seeds_small, o); }, perf ? 2'000'000u : 2000u, false, 1.6e-6},
+      {"IC p=0.01, BA 100k m=5", &small, [&](const EngineOptions& o) { return run_replicates(small, ic001, seeds_small, o); }, perf ? 1'000'000u : 2000u, false, 1.6e-6},
   };
   if (!perf)
     for (auto& w : workloads) {

@@ -36,8 +36,10 @@ class IndependentCascade {
   /// The draw needs no memory access but the trust column, so arcs that fail (most of them
   /// when p is small) never touch the head's state.
   template <bool kParallel>
-  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, NodeId /*head*/, ArcId arc) const noexcept {
-    return (draw64(ctx.replicate.spread_key, arc) >> 1) < p_fixed_ * ctx.graph.trust(arc);
+  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, ArcId arc) const noexcept {
+    const Graph& g = ctx.graph;
+    const std::uint64_t trust = g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
+    return (draw64(ctx.replicate.spread_key, arc) >> 1) < p_fixed_ * trust;
   }
 
  private:

@@ -46,8 +46,9 @@ class LinearThreshold {
   /// the threshold. Exactly one addition crosses (the sums are integers, so which one is
   /// order-dependent but that it happens is not), and the engine's claim makes it adopt once.
   template <bool kParallel>
-  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, NodeId head, ArcId arc) const {
+  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, ArcId arc) const {
     ReplicateState& s = ctx.state;
+    const NodeId head = ctx.graph.head(arc);
     const std::uint32_t w = ctx.graph.trust(arc);
     if (w == 0) return false;
     if constexpr (kParallel) {

@@ -18,14 +18,15 @@ Trust trust_fixed(double value, const char* what) {
 }
 
 void assign_trust(Graph& graph, const TrustSpec& spec) {
-  auto& trust = graph.trusts();
   if (spec.rule == "constant") {
-    std::fill(trust.begin(), trust.end(), trust_fixed(spec.value, "trust.value"));
+    graph.set_uniform_trust(trust_fixed(spec.value, "trust.value"));
   } else if (spec.rule == "inverse_in_degree") {
+    auto& trust = graph.trusts();
     const auto in = graph.in_degrees();
     for (ArcId a = 0; a < graph.num_arcs(); ++a) trust[a] = static_cast<Trust>(kTrustOne / in[graph.head(a)]);
   } else if (spec.rule == "weight") {
     const auto& w = graph.weights();
+    auto& trust = graph.trusts();
     if (w.size() != graph.num_arcs()) {
       throw InputError("trust.rule: 'weight' needs an edge list with a third (weight) column");
     }

@@ -61,18 +61,22 @@ struct EngineOptions {
 class ReplicateState {
  public:
   ReplicateState(NodeId n, bool with_pressure)
-      : adopted_at(n, kNever), adopters(n), pressure(with_pressure ? n : 0, 0),
-        threshold(with_pressure ? n : 0, 0), touched(with_pressure ? n : 0) {}
+      : adopted_at(n, kNever), adopters(n), pressure(with_pressure ? n : 0), touched(with_pressure ? n : 0) {}
 
   /// Step at which each agent adopted, kNever if not (yet).
   std::vector<Step> adopted_at;
   /// Every adopter in adoption order; the frontier of each step is a contiguous slice.
   std::vector<NodeId> adopters;
   std::atomic<std::size_t> adopters_end{0};
-  /// Model scratch for threshold models: accumulated trust and the cached threshold
-  /// (fixed point, 0 = not drawn yet) of each agent, and the agents whose entries are set.
-  std::vector<std::uint32_t> pressure;
-  std::vector<std::uint32_t> threshold;
+  /// Model scratch for threshold models: accumulated trust and the cached threshold of each
+  /// agent side by side, so one exposure costs one cache miss; and the agents whose cells
+  /// are in use.
+  struct PressureCell {
+    std::uint32_t pressure = 0;   ///< fixed point trust received
+    std::uint32_t threshold = 0;  ///< fixed point; 0 = not drawn yet, kClosed = decided
+  };
+  static constexpr std::uint32_t kClosed = 0xFFFFFFFFu;
+  std::vector<PressureCell> pressure;
   std::vector<NodeId> touched;
   std::atomic<std::size_t> touched_end{0};
 
@@ -94,10 +98,7 @@ class ReplicateState {
     const std::size_t na = adopters_end.load(std::memory_order_relaxed);
     for (std::size_t i = 0; i < na; ++i) adopted_at[adopters[i]] = kNever;
     const std::size_t nt = touched_end.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < nt; ++i) {
-      pressure[touched[i]] = 0;
-      threshold[touched[i]] = 0;
-    }
+    for (std::size_t i = 0; i < nt; ++i) pressure[touched[i]] = {};
     adopters_end.store(0, std::memory_order_relaxed);
     touched_end.store(0, std::memory_order_relaxed);
   }

@@ -45,42 +45,63 @@ class LinearThreshold {
   /// Adds the arc's trust to the head's pressure and reports whether this addition crossed
   /// the threshold. Exactly one addition crosses (the sums are integers, so which one is
   /// order-dependent but that it happens is not), and the engine's claim makes it adopt once.
+  /// The crossing closes the cell (threshold = kClosed), so later exposures of an adopter cost
+  /// one read of its cell and nothing else; seeds' cells are never opened because the engine
+  /// rejects their claims anyway.
   template <bool kParallel>
   [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, ArcId arc) const {
     ReplicateState& s = ctx.state;
-    const NodeId head = ctx.graph.head(arc);
-    const std::uint32_t w = ctx.graph.trust(arc);
+    const std::uint32_t w = trust_of(ctx.graph, arc);
     if (w == 0) return false;
-    if constexpr (kParallel) {
-      if (std::atomic_ref<Step>(s.adopted_at[head]).load(std::memory_order_relaxed) != kNever) return false;
-    } else {
-      if (s.adopted_at[head] != kNever) return false;
-    }
-    std::uint32_t old;
-    if constexpr (kParallel) {
-      old = std::atomic_ref<std::uint32_t>(s.pressure[head]).fetch_add(w, std::memory_order_relaxed);
-    } else {
-      old = s.pressure[head];
-      s.pressure[head] = old + w;
-    }
-    std::uint32_t theta;
-    if (old == 0) {  // first exposure: this caller alone draws, caches and registers it
-      theta = threshold_of(ctx.replicate, head);
-      store(s.threshold[head], theta, kParallel);
+    const NodeId head = ctx.graph.head(arc);
+    auto& cell = s.pressure[head];
+    std::uint32_t theta = load(cell.threshold);
+    if (theta == ReplicateState::kClosed) return false;
+    const std::uint32_t old = add<kParallel>(cell.pressure, w);
+    if (old == 0) {  // first exposure: this caller alone registers the cell for reset
       s.template touch<kParallel>(head);
-    } else {
-      theta = load(s.threshold[head], kParallel);
-      if (theta == 0) theta = threshold_of(ctx.replicate, head);  // first toucher not done yet
     }
-    return old < theta && old + w >= theta;
+    if (theta == 0) {  // not drawn yet: a pure function, so racing callers agree on it
+      theta = threshold_of(ctx.replicate, head);
+      publish<kParallel>(cell.threshold, theta);
+    }
+    if (old < theta && old + w >= theta) {
+      store<kParallel>(cell.threshold, ReplicateState::kClosed);
+      return true;
+    }
+    return false;
   }
 
  private:
-  static void store(std::uint32_t& cell, std::uint32_t v, bool atomic) {
-    if (atomic) std::atomic_ref<std::uint32_t>(cell).store(v, std::memory_order_relaxed); else cell = v;
+  static std::uint32_t trust_of(const Graph& g, ArcId arc) noexcept {
+    return g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
   }
-  static std::uint32_t load(std::uint32_t& cell, bool atomic) {
-    return atomic ? std::atomic_ref<std::uint32_t>(cell).load(std::memory_order_relaxed) : cell;
+  // Relaxed atomics in parallel steps: the cell's values are order-independent sums and
+  // pure-function thresholds, so no ordering between agents is needed.
+  static std::uint32_t load(std::uint32_t& v) noexcept {
+    return std::atomic_ref<std::uint32_t>(v).load(std::memory_order_relaxed);
+  }
+  template <bool kParallel>
+  static void store(std::uint32_t& v, std::uint32_t x) noexcept {
+    if constexpr (kParallel) std::atomic_ref<std::uint32_t>(v).store(x, std::memory_order_relaxed); else v = x;
+  }
+  /// Stores a freshly drawn threshold unless the cell moved on (another caller drew it, or
+  /// closed it), so a late writer never reopens a closed cell.
+  template <bool kParallel>
+  static void publish(std::uint32_t& v, std::uint32_t x) noexcept {
+    if constexpr (kParallel) {
+      std::uint32_t expected = 0;
+      std::atomic_ref<std::uint32_t>(v).compare_exchange_strong(expected, x, std::memory_order_relaxed);
+    } else {
+      v = x;
+    }
+  }
+  template <bool kParallel>
+  static std::uint32_t add(std::uint32_t& v, std::uint32_t x) noexcept {
+    if constexpr (kParallel) return std::atomic_ref<std::uint32_t>(v).fetch_add(x, std::memory_order_relaxed);
+    const std::uint32_t old = v;
+    v = old + x;
+    return old;
   }
   Distribution threshold_;
 };

@@ -15,6 +15,8 @@ namespace wom {
 /// so each replicate samples its own seeds and any replicate can be recomputed alone.
 class SeedPlan {
  public:
+  /// A plan with no seeds.
+  SeedPlan() = default;
   /// @throws InputError if a count exceeds N or an explicit id is not an agent of the graph.
   SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels);
 

@@ -23,6 +23,8 @@
 #include <array>
 #include <atomic>
 #include <concepts>
+#include <type_traits>
+#include <variant>
 #include <cstdint>
 #include <vector>
 
@@ -104,19 +106,31 @@ class ReplicateState {
   }
 };
 
-/// What a model sees when deciding one exposure.
-template <class Replicate>
+/// What a model sees while it runs step `step` of one replicate.
+template <class Replicate, class Workspace = std::monostate>
 struct Exposure {
   const Graph& graph;
   ReplicateState& state;
   const Replicate& replicate;  ///< the model's per-replicate keys
   Step step;
+  Workspace* workspace = nullptr;  ///< the model's own per-worker scratch, if it has one
+  std::size_t frontier_begin = 0;  ///< adopters[frontier_begin, frontier_end) adopted at step-1
+  std::size_t frontier_end = 0;
+  bool may_split = false;          ///< the step may be split over threads
+  std::size_t parallel_frontier = 256;
 };
 
-/// A diffusion model the engine can run: per-replicate random keys, and a per-arc decision.
-/// `expose<kParallel>(ctx, arc)` returns true when the exposure over `arc` tips its head
-/// (the model reads `ctx.graph.head(arc)` only if it needs to: IC decides from the arc alone);
-/// with kParallel it must be safe to call concurrently (atomics on shared scratch).
+/// What a model reports about the step it just ran.
+struct StepReport {
+  std::uint64_t exposures = 0;  ///< arcs over which agents exposed others
+  std::uint64_t spreaders = 0;  ///< agents spreading in this step
+  bool quiet = false;           ///< nothing can change any more (the engine may stop)
+};
+
+/// A push model the engine's frontier stepping can run: per-replicate random keys, and a
+/// per-arc decision. `expose<kParallel>(ctx, arc)` returns true when the exposure over
+/// `arc` tips its head (the model reads `ctx.graph.head(arc)` only if it needs to: IC decides
+/// from the arc alone); with kParallel it must be safe to call concurrently.
 template <class M>
 concept SpreadModel = requires(const M& m, std::uint64_t seed, std::uint32_t r,
                                const Exposure<typename M::Replicate>& ctx, ArcId a) {
@@ -125,6 +139,33 @@ concept SpreadModel = requires(const M& m, std::uint64_t seed, std::uint32_t r,
   { m.begin_replicate(seed, r) } -> std::same_as<typename M::Replicate>;
   { m.template expose<false>(ctx, a) } -> std::same_as<bool>;
   { m.template expose<true>(ctx, a) } -> std::same_as<bool>;
+};
+
+/// Per-worker scratch of a model: its own type if it declares `Workspace` (constructed from
+/// the number of agents, with reset() called before each replicate), else nothing.
+template <class M>
+struct WorkspaceOf {
+  using type = std::monostate;
+};
+template <class M>
+  requires requires { typename M::Workspace; }
+struct WorkspaceOf<M> {
+  using type = typename M::Workspace;
+};
+template <class M>
+using WorkspaceType = typename WorkspaceOf<M>::type;
+template <class M>
+using ContextOf = Exposure<typename M::Replicate, WorkspaceType<M>>;
+
+/// Any model the engine runs: it seeds, then calls `step(ctx)` for t = 1, 2, ... Frontier
+/// models implement step() with spread_frontier(); others (SIR, Bass, rumours) walk their
+/// own active sets.
+template <class M>
+concept DiffusionModel = requires(const M& m, std::uint64_t seed, std::uint32_t r, const ContextOf<M>& ctx) {
+  typename M::Replicate;
+  { M::kUsesPressure } -> std::convertible_to<bool>;
+  { m.begin_replicate(seed, r) } -> std::same_as<typename M::Replicate>;
+  { m.step(ctx) } -> std::same_as<StepReport>;
 };
 
 /// Per-step counts of the replicate being run, grown as steps are simulated (so a replicate
@@ -196,9 +237,8 @@ inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
 }
 
 /// Spreads from frontier agents [begin, end) of the adopters array; returns arcs processed.
-template <bool kParallel, SpreadModel M>
-std::uint64_t spread(const M& model, const Exposure<typename M::Replicate>& ctx, std::size_t begin,
-                     std::size_t end) {
+template <bool kParallel, class M, class Ctx>
+std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::size_t end) {
   const Graph& g = ctx.graph;
   ReplicateState& s = ctx.state;
   AdopterSink<kParallel> sink(s);
@@ -225,18 +265,42 @@ std::uint64_t spread(const M& model, const Exposure<typename M::Replicate>& ctx,
 
 }  // namespace detail
 
+/// The frontier step of push models: every agent that adopted at step-1 exposes each
+/// out-neighbour once (model.expose decides), split over threads when the frontier is large.
+template <class M, class Ctx>
+StepReport spread_frontier(const M& model, const Ctx& ctx) {
+  const std::size_t begin = ctx.frontier_begin, end = ctx.frontier_end;
+  StepReport report;
+  report.spreaders = end - begin;
+  report.quiet = begin == end;
+  if (ctx.may_split && end - begin >= ctx.parallel_frontier) {
+    std::atomic<std::uint64_t> total{0};
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 32), [&](const tbb::blocked_range<std::size_t>& r) {
+        total.fetch_add(detail::spread<true>(model, ctx, r.begin(), r.end()), std::memory_order_relaxed);
+      });
+    });
+    report.exposures = total.load();
+  } else {
+    report.exposures = detail::spread<false>(model, ctx, begin, end);
+  }
+  return report;
+}
+
 /// Summary of one replicate from its step counts.
 ReplicateSummary summarise(const StepCounts& counts, NodeId agents);
 
 /// Writes a replicate's counts into its row of the series, padding the quiet tail.
 void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result);
 
-/// Runs one replicate on `state` (reset on entry) and fills its row of `result`.
-template <SpreadModel M>
+/// Runs one replicate on `state` and `workspace` (reset on entry) and fills its row of `result`.
+template <DiffusionModel M>
 void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
-                   std::uint32_t r, ReplicateState& state, std::vector<NodeId>& seed_buffer, StepCounts& counts,
-                   RunResult& result, bool may_split = may_split_steps()) {
+                   std::uint32_t r, ReplicateState& state, WorkspaceType<M>& workspace,
+                   std::vector<NodeId>& seed_buffer, StepCounts& counts, RunResult& result,
+                   bool may_split = may_split_steps()) {
   state.reset();
+  if constexpr (!std::is_same_v<WorkspaceType<M>, std::monostate>) workspace.reset();
   counts.clear();
   const auto rep = model.begin_replicate(opt.seed, r);
   seeds.seeds_for(opt.seed, r, seed_buffer);
@@ -252,25 +316,15 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   std::size_t frontier_begin = 0, frontier_end = state.adopters_end.load(std::memory_order_relaxed);
   counts.push(frontier_end, 0, 0);
 
+  ContextOf<M> ctx{g, state, rep, 0, &workspace, 0, 0, may_split, opt.parallel_frontier};
   for (Step t = 1; t <= opt.steps; ++t) {
-    if (frontier_begin == frontier_end && opt.stop_when_quiet) break;
-    const Exposure<typename M::Replicate> ctx{g, state, rep, t};
-    std::uint64_t arcs = 0;
-    if (may_split && frontier_end - frontier_begin >= opt.parallel_frontier) {
-      std::atomic<std::uint64_t> total{0};
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(frontier_begin, frontier_end, 32),
-                          [&](const tbb::blocked_range<std::size_t>& range) {
-                            total.fetch_add(detail::spread<true>(model, ctx, range.begin(), range.end()),
-                                            std::memory_order_relaxed);
-                          });
-      });
-      arcs = total.load();
-    } else {
-      arcs = detail::spread<false>(model, ctx, frontier_begin, frontier_end);
-    }
+    ctx.step = t;
+    ctx.frontier_begin = frontier_begin;
+    ctx.frontier_end = frontier_end;
+    const StepReport report = model.step(ctx);
     const std::size_t adopted = state.adopters_end.load(std::memory_order_relaxed);
-    counts.push(adopted - frontier_end, arcs, frontier_end - frontier_begin);
+    if (report.quiet && adopted == frontier_end && opt.stop_when_quiet) break;
+    counts.push(adopted - frontier_end, report.exposures, report.spreaders);
     frontier_begin = frontier_end;
     frontier_end = adopted;
   }
@@ -286,20 +340,25 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
 RunResult make_result(NodeId agents, const EngineOptions& opt);
 
 /// Runs all replicates of a model; the result is identical for any number of threads.
-template <SpreadModel M>
+template <DiffusionModel M>
 RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt) {
   RunResult result = make_result(g.num_nodes(), opt);
   struct Worker {
     ReplicateState state;
+    WorkspaceType<M> workspace;
     std::vector<NodeId> seed_buffer;
     StepCounts counts;
   };
+  const auto make_workspace = [&] {
+    if constexpr (std::is_same_v<WorkspaceType<M>, std::monostate>) return std::monostate{};
+    else return WorkspaceType<M>(g.num_nodes());
+  };
   tbb::enumerable_thread_specific<Worker> workers(
-      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), {}, {}}; });
+      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), make_workspace(), {}, {}}; });
   const bool may_split = may_split_steps();  // once per run: it reads global state under a lock
   const auto one = [&](std::uint32_t r) {
     Worker& w = workers.local();
-    run_replicate(g, model, seeds, opt, r, w.state, w.seed_buffer, w.counts, result, may_split);
+    run_replicate(g, model, seeds, opt, r, w.state, w.workspace, w.seed_buffer, w.counts, result, may_split);
   };
   if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),

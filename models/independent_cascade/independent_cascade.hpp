@@ -26,6 +26,12 @@ class IndependentCascade {
   explicit IndependentCascade(double probability)
       : p_fixed_(static_cast<std::uint64_t>(std::llround(std::ldexp(probability, 48)))) {}
 
+  /// One step: the agents that adopted last step expose their out-neighbours.
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    return spread_frontier(*this, ctx);
+  }
+
   [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
     return {stream_key(seed, replicate, Stream::kSpread)};
   }
@@ -35,8 +41,8 @@ class IndependentCascade {
   /// p × trust / 2^15 × 2^63 = (p × 2^48) × trust, one integer multiply and no division.
   /// The draw needs no memory access but the trust column, so arcs that fail (most of them
   /// when p is small) never touch the head's state.
-  template <bool kParallel>
-  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, ArcId arc) const noexcept {
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const noexcept {
     const Graph& g = ctx.graph;
     const std::uint64_t trust = g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
     return (draw64(ctx.replicate.spread_key, arc) >> 1) < p_fixed_ * trust;

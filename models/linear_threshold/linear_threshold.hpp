@@ -30,6 +30,12 @@ class LinearThreshold {
 
   explicit LinearThreshold(Distribution threshold) : threshold_(threshold) {}
 
+  /// One step: the agents that adopted last step expose their out-neighbours.
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    return spread_frontier(*this, ctx);
+  }
+
   [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
     return {stream_key(seed, replicate, Stream::kThreshold)};
   }
@@ -48,8 +54,8 @@ class LinearThreshold {
   /// The crossing closes the cell (threshold = kClosed), so later exposures of an adopter cost
   /// one read of its cell and nothing else; seeds' cells are never opened because the engine
   /// rejects their claims anyway.
-  template <bool kParallel>
-  [[nodiscard]] bool expose(const Exposure<Replicate>& ctx, ArcId arc) const {
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
     ReplicateState& s = ctx.state;
     const std::uint32_t w = trust_of(ctx.graph, arc);
     if (w == 0) return false;

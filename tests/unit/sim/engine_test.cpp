@@ -102,7 +102,8 @@ TEST_CASE("each replicate's row depends only on (seed, replicate)") {
   ReplicateState state(g.num_nodes(), false);
   std::vector<NodeId> buf;
   StepCounts counts;
-  run_replicate(g, ic, plan, opt, 1, state, buf, counts, one);
-  run_replicate(g, ic, plan, opt, 4, state, buf, counts, one);
+  std::monostate workspace;
+  run_replicate(g, ic, plan, opt, 1, state, workspace, buf, counts, one);
+  run_replicate(g, ic, plan, opt, 4, state, workspace, buf, counts, one);
   for (Step t = 0; t <= opt.steps; ++t) CHECK(one.cumulative_adopters[one.at(4, t)] == all.cumulative_adopters[all.at(4, t)]);
 }

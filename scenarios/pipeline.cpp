@@ -26,7 +26,7 @@ std::uint64_t network_seed(const Scenario& scenario) {
 PreparedScenario::PreparedScenario(Scenario scenario) : scenario_(std::move(scenario)) {
   const auto t0 = std::chrono::steady_clock::now();
   graph_ = build_graph(scenario_);
-  seeds_ = SeedPlan(graph_, scenario_.seeds);
+  seeds_ = SeedPlan(graph_, scenario_.seed_specs());
   build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

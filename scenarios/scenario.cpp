@@ -403,8 +403,7 @@ Scenario Loader::validate() {
             error(*array->get(i), entry, "expected table, found " + type_name(array->get(i)->type()));
             continue;
           }
-          // Seed channels are the only type so far, so every entry fills a SeedSpec.
-          target.seed = &scenario.seeds.emplace_back();
+          target.channel = &scenario.channels.emplace_back();
           check_table(*section.table, *table, entry, target);
         }
       } else {

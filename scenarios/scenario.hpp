@@ -20,7 +20,15 @@ struct Scenario {
   TrustSpec trust;
   PopulationSpec population;
   ModelSpec model;
-  std::vector<SeedSpec> seeds;         ///< [[channel]] entries of type "seed"
+  std::vector<ChannelSpec> channels;   ///< [[channel]] entries, in file order
+
+  /// The seed channels' specs, in order.
+  [[nodiscard]] std::vector<SeedSpec> seed_specs() const {
+    std::vector<SeedSpec> out;
+    for (const auto& c : channels)
+      if (c.type == "seed") out.push_back(c.seed);
+    return out;
+  }
   RunSpec run;
   OutputSpec output;
 };

@@ -72,8 +72,13 @@ template <auto Member>
 constexpr Access network_key() { return scenario_key<&Scenario::network, Member>(); }
 template <auto Member>
 constexpr Access seed_key() {
-  return {[](Target& t, const Value& v) { assign(t.seed->*Member, v); },
-          [](const Target& t) { return value_of(t.seed->*Member); }};
+  return {[](Target& t, const Value& v) { assign(t.channel->seed.*Member, v); },
+          [](const Target& t) { return value_of(t.channel->seed.*Member); }};
+}
+template <auto Member>
+constexpr Access channel_key() {
+  return {[](Target& t, const Value& v) { assign(t.channel->*Member, v); },
+          [](const Target& t) { return value_of(t.channel->*Member); }};
 }
 template <auto Member>
 constexpr Access dist_key() {
@@ -401,6 +406,13 @@ const Table& population_table() {
            .range = kFixedPointRange,
            .table = &distribution_table(),
            .access = scenario_key<&Scenario::population, &PopulationSpec::threshold>()},
+          {.key = "donation",
+           .kind = Kind::kDistribution,
+           .doc = "Dollars an adopter gives to a `fundraiser` channel, drawn once per agent and replicate "
+                  "and summed in integer cents.",
+           .range = closed(0, 1e9),
+           .table = &distribution_table(),
+           .access = scenario_key<&Scenario::population, &PopulationSpec::donation>()},
       }};
   return table;
 }
@@ -438,34 +450,58 @@ const Table& model_table() {
   return table;
 }
 
-// Every channel type stores into its own spec; only "seed" exists so far, so the channel
-// type's accessor has nothing to store (the validator gives each entry a SeedSpec).
-constexpr Access kChannelType{[](Target&, const Value&) {},
-                              [](const Target&) -> std::optional<Value> { return Value{std::string("seed")}; }};
-
 const Table& channel_table() {
   static const Table table{
       "channel",
       {
           {.key = "type",
            .kind = Kind::kSwitch,
-           .doc = "Where the exposures come from.",
+           .doc = "Where the exposures (or the money) come from.",
            .required = true,
-           .choices = {{"seed", "Initial adopters at step 0.", {{"strategy"}}}},
-           .access = kChannelType},
+           .choices =
+               {
+                   {"seed", "Initial adopters at step 0.", {{"strategy"}, {"name"}}},
+                   {"sponsored",
+                    "Impressions bought at a cost per thousand: in each flight a `reach` fraction of the agents "
+                    "(chosen by `targeting`) sees the post with brand `trust`, until the budget is spent.",
+                    {{"name"}, {"trust"}, {"budget", true}, {"cpm"}, {"reach"}, {"targeting"}, {"fatigue"},
+                     {"start"}, {"every"}, {"stop"}}},
+                   {"influencer",
+                    "Paid posts by hubs (`strategy`, `count`/`ids`): at each post every follower (out-neighbour) "
+                    "of each hub is exposed with influencer `trust`; each post costs `cost_per_post` per hub.",
+                    {{"name"}, {"strategy"}, {"trust"}, {"budget", true}, {"cost_per_post", true}, {"start"},
+                     {"every"}, {"stop"}}},
+                   {"referral",
+                    "A referral programme: adopters' sharing is multiplied by `multiplier` and each adoption a "
+                    "friend tips is paid `reward`, while the budget lasts; those adoptions are credited to it.",
+                    {{"name"}, {"multiplier", true}, {"reward"}, {"budget", true}}},
+                   {"fundraiser",
+                    "Adopters donate `[population] donation` dollars each (summed in cents); an optional goal.",
+                    {{"name"}, {"goal"}, {"stop_at_goal"}, {"seeds_donate"}}},
+               },
+           .access = channel_key<&ChannelSpec::type>()},
+          {.key = "name",
+           .kind = Kind::kString,
+           .doc = "Label of the channel in outputs and tables.",
+           .access = channel_key<&ChannelSpec::name>(),
+           .default_doc = "the type"},
           {.key = "strategy",
            .kind = Kind::kSwitch,
-           .doc = "How seed agents are chosen.",
+           .doc = "How the channel's agents (seeds, or an influencer channel's hubs) are chosen.",
            .choices =
                {
                    {"random", "`count` distinct agents drawn uniformly, anew in each replicate.", {{"count"}}},
                    {"top_degree", "The `count` agents of highest out-degree (ties: lower id).", {{"count"}}},
+                   {"friendship_paradox",
+                    "`count` distinct agents, each a random neighbour of a random agent (so better connected than "
+                    "average: Feld 1991), anew in each replicate.",
+                    {{"count"}}},
                    {"explicit", "The agents listed in `ids`.", {{"ids", true}}},
                },
            .access = seed_key<&SeedSpec::strategy>()},
           {.key = "count",
            .kind = Kind::kInt,
-           .doc = "Number of seed agents; at most the number of agents.",
+           .doc = "Number of agents; at most the number of agents.",
            .range = ints(1, kMaxAgents),
            .access = seed_key<&SeedSpec::count>()},
           {.key = "ids",
@@ -473,6 +509,86 @@ const Table& channel_table() {
            .doc = "Agent ids: the labels of the edge-list file, or 0..n-1 for generated networks.",
            .range = ints(0),
            .access = seed_key<&SeedSpec::ids>()},
+          {.key = "trust",
+           .kind = Kind::kFloat,
+           .doc = "Weight of one exposure from this channel, on the scale of friends' trust (people trust "
+                  "friends before strangers: keep it below the friend trust of [trust]).",
+           .range = kFixedPointRange,
+           .access = channel_key<&ChannelSpec::trust>()},
+          {.key = "budget",
+           .kind = Kind::kFloat,
+           .doc = "Dollars the channel may spend; it stops once the next flight, post or reward would exceed it.",
+           .range = closed(0, 1e12),
+           .access = channel_key<&ChannelSpec::budget>()},
+          {.key = "cpm",
+           .kind = Kind::kFloat,
+           .doc = "Dollars per 1,000 impressions.",
+           .range = above(0),
+           .access = channel_key<&ChannelSpec::cpm>()},
+          {.key = "reach",
+           .kind = Kind::kFloat,
+           .doc = "Fraction of the agents shown the post in each flight.",
+           .range = {.min = 0, .max = 1, .min_open = true},
+           .access = channel_key<&ChannelSpec::reach>()},
+          {.key = "targeting",
+           .kind = Kind::kSwitch,
+           .doc = "Who a sponsored flight reaches.",
+           .choices =
+               {
+                   {"random", "A fresh uniform sample of agents in each flight.", {}},
+                   {"degree", "The agents of highest out-degree, the same in every flight.", {}},
+               },
+           .access = channel_key<&ChannelSpec::targeting>()},
+          {.key = "fatigue",
+           .kind = Kind::kFloat,
+           .doc = "Ad wear-out: the k-th impression an agent sees weighs trust x fatigue^(k-1).",
+           .range = {.min = 0, .max = 1, .min_open = true},
+           .access = channel_key<&ChannelSpec::fatigue>()},
+          {.key = "cost_per_post",
+           .kind = Kind::kFloat,
+           .doc = "Dollars per hub per post.",
+           .range = closed(0, 1e12),
+           .access = channel_key<&ChannelSpec::cost_per_post>()},
+          {.key = "start",
+           .kind = Kind::kInt,
+           .doc = "Step of the first flight or post.",
+           .range = ints(1, 1'000'000),
+           .access = channel_key<&ChannelSpec::start>()},
+          {.key = "every",
+           .kind = Kind::kInt,
+           .doc = "Steps between flights or posts.",
+           .range = ints(1, 1'000'000),
+           .access = channel_key<&ChannelSpec::every>()},
+          {.key = "stop",
+           .kind = Kind::kInt,
+           .doc = "Last step with a flight or post.",
+           .range = ints(0, 1'000'000),
+           .access = channel_key<&ChannelSpec::stop>(),
+           .default_doc = "the end of the run"},
+          {.key = "multiplier",
+           .kind = Kind::kFloat,
+           .doc = "Factor on adopters' sharing while the programme runs (independent_cascade: on the "
+                  "conversion probability, capped at 1; threshold models: on the trust an exposure carries).",
+           .range = closed(1, 16),
+           .access = channel_key<&ChannelSpec::multiplier>()},
+          {.key = "reward",
+           .kind = Kind::kFloat,
+           .doc = "Dollars paid per adoption a friend tipped while the programme runs.",
+           .range = closed(0, 1e9),
+           .access = channel_key<&ChannelSpec::reward>()},
+          {.key = "goal",
+           .kind = Kind::kFloat,
+           .doc = "Fundraising goal in dollars (0: none).",
+           .range = closed(0, 1e12),
+           .access = channel_key<&ChannelSpec::goal>()},
+          {.key = "stop_at_goal",
+           .kind = Kind::kBool,
+           .doc = "Close the campaign (end the replicate) once the goal is reached.",
+           .access = channel_key<&ChannelSpec::stop_at_goal>()},
+          {.key = "seeds_donate",
+           .kind = Kind::kBool,
+           .doc = "Whether the seeds (the organisers) donate too.",
+           .access = channel_key<&ChannelSpec::seeds_donate>()},
       }};
   return table;
 }
@@ -888,15 +1004,17 @@ std::string describe_range(const Field& f) {
 }
 
 void check_scenario(Scenario& scenario, ScenarioReporter& reporter) {
-  if (reporter.clean("channel") && scenario.seeds.empty()) {
+  const auto seeds = scenario.seed_specs();
+  if (reporter.clean("channel") && seeds.empty()) {
     reporter.error("channel",
                    "no seed channel; add one, e.g. [[channel]] type = \"seed\", strategy = \"random\", count = 1");
   }
   const NetworkSpec& net = scenario.network;
   const bool sized = net.generator != "edge_list";  // an edge list's size is known only once read
   if (sized && reporter.clean("network") && reporter.clean("channel")) {
-    for (std::size_t i = 0; i < scenario.seeds.size(); ++i) {
-      const SeedSpec& seed = scenario.seeds[i];
+    for (std::size_t i = 0; i < scenario.channels.size(); ++i) {
+      if (scenario.channels[i].type != "seed" && scenario.channels[i].type != "influencer") continue;
+      const SeedSpec& seed = scenario.channels[i].seed;
       const std::string at = "channel." + std::to_string(i) + ".";
       if (seed.strategy != "explicit" && seed.count > net.n) {
         reporter.error(at + "count", "expected at most the " + std::to_string(net.n) + " agents of [network], found " +
@@ -951,9 +1069,9 @@ namespace wom {
 std::string scenario_reference_markdown() {
   using namespace schema;
   Scenario scenario;
-  SeedSpec seed;
+  ChannelSpec channel;
   Distribution dist;
-  Target defaults{&scenario, &seed, &dist, {}};
+  Target defaults{&scenario, &channel, &dist, {}};
 
   std::ostringstream out;
   out << kIntroduction;
@@ -978,8 +1096,8 @@ std::string resolved_scenario_toml(const Scenario& scenario) {
   };
   for (const Section& s : sections()) {
     if (s.array) {
-      for (SeedSpec& seed : copy.seeds) {
-        section("[[" + std::string(s.key) + "]]", render_table(*s.table, Target{&copy, &seed, nullptr, {}}));
+      for (ChannelSpec& channel : copy.channels) {
+        section("[[" + std::string(s.key) + "]]", render_table(*s.table, Target{&copy, &channel, nullptr, {}}));
       }
     } else {
       section("[" + std::string(s.key) + "]", render_table(*s.table, Target{&copy, nullptr, nullptr, {}}));

@@ -47,7 +47,7 @@ using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<
 /// keys in homogeneous tables; each table's accessors use the one pointer that fits it.
 struct Target {
   Scenario* scenario = nullptr;      ///< top-level sections
-  SeedSpec* seed = nullptr;          ///< one [[channel]] of type "seed"
+  ChannelSpec* channel = nullptr;    ///< one [[channel]]
   Distribution* dist = nullptr;      ///< an inline distribution table
   std::filesystem::path base_dir;    ///< the scenario file's folder (relative paths)
 };

@@ -47,16 +47,46 @@ struct TrustSpec {
   double scale = 1.0;
 };
 
-/// `[population]`: per-agent attributes.
+/// `[population]`: per-agent attributes, each drawn per replicate from its own stream.
 struct PopulationSpec {
   Distribution threshold{Distribution::Kind::kUniform, 0.0, 0.0, 1.0};
+  /// Amount an adopter gives to a fundraiser, in dollars (summed in integer cents).
+  Distribution donation{Distribution::Kind::kConstant, 0.0};
 };
 
-/// One `[[channel]]` of type "seed": initial adopters at step 0.
+/// Which agents a seed channel starts with (or an influencer channel pays).
 struct SeedSpec {
-  std::string strategy = "random";  ///< "random", "top_degree", "explicit"
-  std::uint32_t count = 1;          ///< random / top_degree
+  /// "random", "top_degree", "friendship_paradox" (a random neighbour of a random agent),
+  /// "explicit".
+  std::string strategy = "random";
+  std::uint32_t count = 1;          ///< random / top_degree / friendship_paradox
   std::vector<std::uint64_t> ids;   ///< explicit: input ids (edge-list labels)
+};
+
+/// One `[[channel]]`: where exposures (or money) come from besides friends telling friends.
+/// Money is in dollars in scenarios and integer cents inside the engine.
+struct ChannelSpec {
+  /// "seed" (initial adopters), "sponsored" (bought impressions), "influencer" (paid posts by
+  /// hubs to their followers), "referral" (rewards adopters' successful referrals),
+  /// "fundraiser" (adopters donate; a goal).
+  std::string type = "seed";
+  std::string name;                 ///< label in outputs; default: the type
+  SeedSpec seed;                    ///< seed: who; influencer: which hubs
+  double trust = 0.05;              ///< sponsored: brand trust; influencer: influencer trust
+  double budget = 0.0;              ///< dollars; sponsored/influencer/referral stop when spent
+  double cpm = 10.0;                ///< sponsored: dollars per 1,000 impressions
+  double reach = 0.1;               ///< sponsored: fraction of agents reached in each flight
+  std::string targeting = "random"; ///< sponsored: "random" or "degree" (highest degree first)
+  double fatigue = 1.0;             ///< sponsored: weight of the k-th impression is fatigue^(k-1)
+  double cost_per_post = 0.0;       ///< influencer: dollars per hub per post
+  Step start = 1;                   ///< sponsored/influencer: first flight (step)
+  Step every = 1;                   ///< sponsored/influencer: steps between flights
+  Step stop = 0;                    ///< sponsored/influencer: last step with a flight (0 = end of run)
+  double multiplier = 1.0;          ///< referral: factor on adopters' sharing (IC probability, LT trust)
+  double reward = 0.0;              ///< referral: dollars paid per successful referral
+  double goal = 0.0;                ///< fundraiser: dollars (0 = no goal)
+  bool stop_at_goal = false;        ///< fundraiser: the campaign ends once the goal is reached
+  bool seeds_donate = false;        ///< fundraiser: whether the seeds (organisers) give too
 };
 
 /// `[run]`

@@ -99,11 +99,11 @@ void check_same(const wom::Scenario& a, const wom::Scenario& b) {
   CHECK(d.beta == e.beta);
   CHECK(a.model.name == b.model.name);
   CHECK(a.model.probability == b.model.probability);
-  REQUIRE(a.seeds.size() == b.seeds.size());
-  for (std::size_t i = 0; i < a.seeds.size(); ++i) {
-    CHECK(a.seeds[i].strategy == b.seeds[i].strategy);
-    CHECK(a.seeds[i].count == b.seeds[i].count);
-    CHECK(a.seeds[i].ids == b.seeds[i].ids);
+  REQUIRE(a.channels.size() == b.channels.size());
+  for (std::size_t i = 0; i < a.channels.size(); ++i) {
+    CHECK(a.channels[i].seed.strategy == b.channels[i].seed.strategy);
+    CHECK(a.channels[i].seed.count == b.channels[i].seed.count);
+    CHECK(a.channels[i].seed.ids == b.channels[i].seed.ids);
   }
   CHECK(a.run.steps == b.run.steps);
   CHECK(a.run.replicates == b.run.replicates);
@@ -149,9 +149,9 @@ TEST_CASE("a minimal scenario gets the documented defaults") {
   CHECK(s.population.threshold.high == 1.0);
   CHECK(s.model.name == "independent_cascade");
   CHECK(s.model.probability == 0.1);
-  REQUIRE(s.seeds.size() == 1);
-  CHECK(s.seeds[0].strategy == "random");
-  CHECK(s.seeds[0].count == 1);
+  REQUIRE(s.channels.size() == 1);
+  CHECK(s.channels[0].seed.strategy == "random");
+  CHECK(s.channels[0].seed.count == 1);
   CHECK(s.run.steps == 100);
   CHECK(s.run.replicates == 1);
   CHECK(s.run.seed == 1);
@@ -209,11 +209,11 @@ adoption_steps = true
   CHECK(s.population.threshold.alpha == 2.0);  // integers are accepted as floats
   CHECK(s.population.threshold.beta == 5.5);
   CHECK(s.model.probability == 1.0);
-  REQUIRE(s.seeds.size() == 2);
-  CHECK(s.seeds[0].strategy == "top_degree");
-  CHECK(s.seeds[0].count == 7);
-  CHECK(s.seeds[1].strategy == "explicit");
-  CHECK(s.seeds[1].ids == std::vector<std::uint64_t>{3, 1, 4});
+  REQUIRE(s.channels.size() == 2);
+  CHECK(s.channels[0].seed.strategy == "top_degree");
+  CHECK(s.channels[0].seed.count == 7);
+  CHECK(s.channels[1].seed.strategy == "explicit");
+  CHECK(s.channels[1].seed.ids == std::vector<std::uint64_t>{3, 1, 4});
   CHECK(s.run.steps == 24);
   CHECK(s.run.replicates == 3);
   CHECK(s.run.seed == 0);
@@ -264,7 +264,7 @@ ids = [33]
   CHECK(s.network.generator == "edge_list");
   CHECK(s.network.path == (data / "karate.txt").string());
   CHECK(s.network.directed);
-  CHECK(s.seeds[0].ids == std::vector<std::uint64_t>{33});  // labels: not checked against n
+  CHECK(s.channels[0].seed.ids == std::vector<std::uint64_t>{33});  // labels: not checked against n
   check_round_trip(s);
 }
 
@@ -443,7 +443,7 @@ type = "seed"
 strategy = "explicit"
 ids = [1]
 count = 2
-)") == "s.toml:10:1: channel.0.count: not a parameter of strategy 'explicit' (allowed: ids)");
+)") == "s.toml:10:1: channel.0.count: not a parameter of strategy 'explicit' (allowed: name, ids)");
 }
 
 TEST_CASE("missing required tables and keys") {
@@ -499,8 +499,19 @@ n = 10
 [model]
 name = "independent_cascade"
 [[channel]]
+type = "billboard"
+)") == "s.toml:7:8: channel.0.type: expected one of 'seed', 'sponsored', 'influencer', 'referral', 'fundraiser', "
+        "found 'billboard'");
+  CHECK(error_of(R"([network]
+generator = "complete"
+n = 10
+[model]
+name = "independent_cascade"
+[[channel]]
+type = "seed"
+[[channel]]
 type = "sponsored"
-)") == "s.toml:7:8: channel.0.type: expected one of 'seed', found 'sponsored'");
+)") == "s.toml:8:1: channel.1.budget: required by type 'sponsored', but missing");
 }
 
 TEST_CASE("bad distributions") {
@@ -638,9 +649,9 @@ TEST_CASE("overrides change the scenario before validation") {
   CHECK(s.network.p == 0.5);
   CHECK(s.population.threshold.kind == wom::Distribution::Kind::kUniform);
   CHECK(s.population.threshold.high == 0.5);
-  REQUIRE(s.seeds.size() == 2);
-  CHECK(s.seeds[0].count == 5);
-  CHECK(s.seeds[1].ids == std::vector<std::uint64_t>{2, 3});
+  REQUIRE(s.channels.size() == 2);
+  CHECK(s.channels[0].seed.count == 5);
+  CHECK(s.channels[1].seed.ids == std::vector<std::uint64_t>{2, 3});
   CHECK(s.output.adoption_steps);
   CHECK(s.overrides == overrides);
   CHECK(s.text == kMinimal);  // provenance keeps the file as written

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "output/hdf5_file.hpp"
 
+#include <array>
+
 #include <hdf5_hl.h>
 
 #include <algorithm>
@@ -177,6 +179,18 @@ Group Group::create_group(std::string_view name) {
                      "create group", path, file_path()),
                H5Gclose);
   return Group(std::move(group), std::move(path), file_path());
+}
+
+Dataset Group::write_strings(std::string_view name, const std::vector<std::string>& values) {
+  std::string path = child_path(name);
+  const std::filesystem::path& file = file_path();
+  Handle type(check(H5Tcopy(H5T_C_S1), "create string type for", path, file), H5Tclose);
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "create string type for", path, file);
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "create string type for", path, file);
+  std::vector<const char*> pointers;
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  return write_raw(name, std::array<hsize_t, 1>{values.size()}, type.get(), type.get(), pointers.data(),
+                   pointers.size(), {});
 }
 
 Dataset Group::write_raw(std::string_view name, std::span<const hsize_t> shape, hid_t memory_type,

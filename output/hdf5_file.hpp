@@ -203,6 +203,9 @@ class Group : public Object {
                      storage);
   }
 
+  /// A 1-D dataset of variable-length UTF-8 strings (e.g. channel names for a scale).
+  Dataset write_strings(std::string_view name, const std::vector<std::string>& values);
+
   /// Creates and writes a 1-D compound table, one element per row.
   template <class Row>
   Dataset write_table(std::string_view name, const CompoundType& type, std::span<const Row> rows) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <ctime>
+#include <functional>
 #include <numeric>
 #include <system_error>
 
@@ -58,6 +59,21 @@ struct SummaryRow {
   Step steps_to_90;
   Step last_step;
   std::uint64_t exposures;
+  std::uint64_t reach;
+  std::int64_t spend_cents;
+  std::int64_t money_cents;
+  std::int64_t money_24h_cents;
+  std::uint64_t donors;
+  Step goal_step;
+};
+
+/// A [replicate, channel, step] series of RunResult.
+template <class T>
+struct ChannelSeriesSpec {
+  const char* name;
+  std::vector<T> RunResult::*values;
+  const char* units;
+  const char* long_name;
 };
 
 /// A RunResult whose arrays disagree with its sizes is a bug upstream, not an I/O problem;
@@ -121,7 +137,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return joined;
 }
 
-void write_root_attributes(h5::File& file, const RunResult& result, const Graph& graph,
+void write_root_attributes(h5::Group& file, const RunResult& result, const Graph& graph,
                            const Provenance& provenance) {
   file.set_attribute("format_version", std::int32_t{kFormatVersion});
   file.set_attribute("wom_version", kVersion);
@@ -157,9 +173,48 @@ h5::Dataset write_scale(h5::Group& group, const char* name, const std::vector<T>
   return scale;
 }
 
+/// /series: the [replicate, channel, step] channel series and the money series.
+void write_channel_series(h5::Group& series, const RunResult& result, const h5::Dataset& replicate,
+                          const h5::Dataset& time, const h5::Dataset& step) {
+  h5::Dataset channel = series.write_strings("channel", result.channel_names);
+  channel.make_scale("channel");
+  channel.set_attribute("long_name", "channel: seed, friends (word of mouth), spontaneous, then the scenario's");
+  const std::size_t columns = result.columns();
+  const h5::Storage storage{{1, result.channels(), kSeriesChunkColumns}, kDeflateLevel, true};
+  const hsize_t shape[] = {result.replicates, result.channels(), columns};
+  const auto describe = [&](h5::Dataset& data, const char* units, const char* long_name) {
+    data.set_attribute("units", units);
+    data.set_attribute("long_name", long_name);
+    data.attach_scale(replicate, 0);
+    data.attach_scale(channel, 1);
+    data.attach_scale(time, 2);
+    data.attach_scale(step, 2);
+    data.set_dimension_label(0, "replicate");
+    data.set_dimension_label(1, "channel");
+    data.set_dimension_label(2, "step");
+  };
+  h5::Dataset exposures = series.write_dataset<std::uint64_t>("channel_exposures", shape, result.channel_exposures, storage);
+  describe(exposures, "exposures", "exposures each channel made at this step (friends: arcs)");
+  h5::Dataset adoptions = series.write_dataset<std::uint64_t>("channel_adoptions", shape, result.channel_adoptions, storage);
+  describe(adoptions, "agents", "adoptions each channel tipped at this step");
+  h5::Dataset spend = series.write_dataset<std::int64_t>("channel_spend_cents", shape, result.channel_spend_cents, storage);
+  describe(spend, "cents", "dollars (in cents) each channel spent at this step");
+
+  const hsize_t money_shape[] = {result.replicates, columns};
+  h5::Dataset money = series.write_dataset<std::int64_t>("money_raised_cents", money_shape, result.money_cents,
+                                                         {{kSeriesChunkRows, kSeriesChunkColumns}, kDeflateLevel, true});
+  money.set_attribute("units", "cents");
+  money.set_attribute("long_name", "donations raised by the end of this step (cumulative)");
+  money.attach_scale(replicate, 0);
+  money.attach_scale(time, 1);
+  money.attach_scale(step, 1);
+  money.set_dimension_label(0, "replicate");
+  money.set_dimension_label(1, "step");
+}
+
 /// /series: the four [replicate, step] series with their dimension scales. Returns the
 /// replicate scale, which per-agent data share.
-h5::Dataset write_series(h5::File& file, const RunResult& result) {
+h5::Dataset write_series(h5::Group& file, const RunResult& result) {
   h5::Group series = file.create_group("series");
   const std::size_t columns = result.columns();
 
@@ -189,17 +244,19 @@ h5::Dataset write_series(h5::File& file, const RunResult& result) {
     data.set_dimension_label(0, "replicate");
     data.set_dimension_label(1, "step");
   }
+  if (!result.channel_names.empty()) write_channel_series(series, result, replicate, time, step);
   return replicate;
 }
 
 /// /summary/replicates: one row of ReplicateSummary per replicate.
-void write_summary(h5::File& file, const RunResult& result) {
+void write_summary(h5::Group& file, const RunResult& result) {
   std::vector<SummaryRow> rows;
   rows.reserve(result.replicates);
   for (std::uint32_t r = 0; r < result.replicates; ++r) {
     const ReplicateSummary& s = result.summaries[r];
     rows.push_back({r, s.final_adopters, s.final_fraction, s.peak_step, s.peak_adopters, s.steps_to_50,
-                    s.steps_to_90, s.last_step, s.exposures});
+                    s.steps_to_90, s.last_step, s.exposures, s.reach, s.spend_cents, s.money_cents,
+                    s.money_24h_cents, s.donors, s.goal_step});
   }
   h5::CompoundType type(sizeof(SummaryRow));
   type.add<std::uint32_t>("replicate", offsetof(SummaryRow, replicate))
@@ -210,14 +267,30 @@ void write_summary(h5::File& file, const RunResult& result) {
       .add<Step>("steps_to_50", offsetof(SummaryRow, steps_to_50))
       .add<Step>("steps_to_90", offsetof(SummaryRow, steps_to_90))
       .add<Step>("last_step", offsetof(SummaryRow, last_step))
-      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures));
+      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures))
+      .add<std::uint64_t>("reach", offsetof(SummaryRow, reach))
+      .add<std::int64_t>("spend_cents", offsetof(SummaryRow, spend_cents))
+      .add<std::int64_t>("money_cents", offsetof(SummaryRow, money_cents))
+      .add<std::int64_t>("money_24h_cents", offsetof(SummaryRow, money_24h_cents))
+      .add<std::uint64_t>("donors", offsetof(SummaryRow, donors))
+      .add<Step>("goal_step", offsetof(SummaryRow, goal_step));
   h5::Group summary = file.create_group("summary");
   h5::Dataset table = summary.write_table<SummaryRow>("replicates", type, rows);
   table.set_attribute("long_name", "summary of each replicate (steps are -1 where undefined)");
+
+  if (result.channel_names.empty()) return;
+  // Per-channel totals [replicate, channel].
+  const hsize_t shape[] = {result.replicates, result.channels()};
+  h5::Dataset adoptions = summary.write_dataset<std::uint64_t>("channel_adoptions", shape, result.total_channel_adoptions);
+  adoptions.set_attribute("units", "agents");
+  adoptions.set_attribute("long_name", "adoptions each channel tipped, per replicate");
+  h5::Dataset spend = summary.write_dataset<std::int64_t>("channel_spend_cents", shape, result.total_channel_spend_cents);
+  spend.set_attribute("units", "cents");
+  spend.set_attribute("long_name", "what each channel spent, per replicate");
 }
 
 /// /agents: adoption step of every agent in every replicate, and the agents' input ids.
-void write_agents(h5::File& file, const h5::Dataset& replicate, const RunResult& result,
+void write_agents(h5::Group& file, const h5::Dataset& replicate, const RunResult& result,
                   const Graph& graph) {
   h5::Group agents = file.create_group("agents");
   std::vector<std::uint64_t> labels = graph.labels();
@@ -230,6 +303,16 @@ void write_agents(h5::File& file, const h5::Dataset& replicate, const RunResult&
                                                          {{kAgentChunk / 2}, kDeflateLevel, true});
   label.make_scale("label");
   label.set_attribute("long_name", "input id of the agent (edge-list id; the index when generated)");
+  // netCDF-4 looks a dimension up only in the variable's own group and its parents, and
+  // takes the last scale attached to it: without a replicate scale of its own, /agents
+  // would make the whole file unreadable by netCDF-C. Attached after /series/replicate,
+  // which h5py still lists first.
+  std::vector<std::uint32_t> replicates(result.replicates);
+  std::iota(replicates.begin(), replicates.end(), 0U);
+  const hsize_t replicate_shape[] = {replicates.size()};
+  h5::Dataset own_replicate = agents.write_dataset<std::uint32_t>("replicate", replicate_shape, replicates);
+  own_replicate.make_scale("replicate");
+  own_replicate.set_attribute("long_name", "replicate index (same values as /series/replicate)");
 
   const hsize_t shape[] = {result.replicates, result.agents};
   h5::Dataset adoption = agents.write_dataset<Step>("adoption_step", shape, result.adoption_step,
@@ -237,12 +320,13 @@ void write_agents(h5::File& file, const h5::Dataset& replicate, const RunResult&
   adoption.set_attribute("units", "steps");
   adoption.set_attribute("long_name", "step at which the agent adopted (-1: never)");
   adoption.attach_scale(replicate, 0);
+  adoption.attach_scale(own_replicate, 0);
   adoption.attach_scale(label, 1);
   adoption.set_dimension_label(0, "replicate");
   adoption.set_dimension_label(1, "agent");
 }
 
-void write_contents(h5::File& file, const RunResult& result, const Graph& graph,
+void write_contents(h5::Group& file, const RunResult& result, const Graph& graph,
                     const Provenance& provenance) {
   write_root_attributes(file, result, graph, provenance);
   const h5::Dataset replicate = write_series(file, result);
@@ -250,17 +334,15 @@ void write_contents(h5::File& file, const RunResult& result, const Graph& graph,
   if (!result.adoption_step.empty()) write_agents(file, replicate, result, graph);
 }
 
-}  // namespace
-
-void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
-               const Provenance& provenance) {
-  check_consistent(result, graph);
+/// Writes a file through `fill` under a temporary name and renames it into place once it is
+/// complete, closed and on disk; on any failure nothing is left behind.
+void write_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill) {
   const std::filesystem::path temporary = temporary_path(path);
   bool created = false;  // never remove a file this call did not create
   try {
     h5::File file = h5::File::create_exclusive(temporary);
     created = true;
-    write_contents(file, result, graph, provenance);  // every object closed on return
+    fill(file);  // every object closed on return
     // Last, so a file copied away before the rename still says it is incomplete.
     file.set_attribute("complete", std::int32_t{1});
     file.close();
@@ -280,6 +362,39 @@ void write_run(const std::filesystem::path& path, const RunResult& result, const
     if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
     throw IoError("cannot write '" + path.string() + "': " + e.what());
   }
+}
+
+}  // namespace
+
+void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
+               const Provenance& provenance) {
+  check_consistent(result, graph);
+  write_atomically(path, [&](h5::File& file) { write_contents(file, result, graph, provenance); });
+}
+
+void write_comparison(const std::filesystem::path& path, const std::vector<ComparisonVariant>& variants,
+                      const ComparisonTable& table, const std::string& command_line) {
+  for (const auto& v : variants) check_consistent(*v.result, *v.graph);
+  write_atomically(path, [&](h5::File& file) {
+    file.set_attribute("format_version", std::int32_t{kFormatVersion});
+    file.set_attribute("kind", "comparison");
+    file.set_attribute("wom_version", kVersion);
+    file.set_attribute("git_commit", kGitCommit);
+    file.set_attribute("command_line", command_line);
+    h5::Group group = file.create_group("variants");
+    for (const auto& v : variants) {
+      h5::Group g = group.create_group(v.name);
+      write_contents(g, *v.result, *v.graph, v.provenance);
+    }
+    h5::Group comparison = file.create_group("comparison");
+    comparison.write_strings("variant", table.variants);
+    comparison.write_strings("metric", table.metrics);
+    const hsize_t shape[] = {table.variants.size(), table.metrics.size()};
+    h5::Dataset mean = comparison.write_dataset<double>("mean", shape, table.mean);
+    mean.set_attribute("long_name", "mean over replicates of each metric, [variant, metric]");
+    h5::Dataset half = comparison.write_dataset<double>("ci95_half_width", shape, table.ci95);
+    half.set_attribute("long_name", "half-width of the 95% confidence interval of the mean (Student t)");
+  });
 }
 
 std::string utc_now() {

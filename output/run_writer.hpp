@@ -36,6 +36,27 @@ struct Provenance {
 void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
                const Provenance& provenance);
 
+/// One scenario of a comparison, as written under /variants/<name>.
+struct ComparisonVariant {
+  std::string name;
+  const RunResult* result = nullptr;
+  const Graph* graph = nullptr;
+  Provenance provenance;
+};
+
+/// The side-by-side table of a comparison: mean and 95% CI half-width, [variant][metric].
+struct ComparisonTable {
+  std::vector<std::string> variants;
+  std::vector<std::string> metrics;
+  std::vector<double> mean;  ///< row-major [variant][metric]
+  std::vector<double> ci95;
+};
+
+/// Writes a comparison file atomically: /variants/<name> holds each run's full layout (as
+/// a run file's root), /comparison the table. @throws IoError as write_run.
+void write_comparison(const std::filesystem::path& path, const std::vector<ComparisonVariant>& variants,
+                      const ComparisonTable& table, const std::string& command_line);
+
 /// ISO 8601 UTC time of now, to the second.
 std::string utc_now();
 

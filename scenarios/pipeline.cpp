@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "scenarios/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include "models/channels/campaign.hpp"
+
 #include "sim/network/generators.hpp"
+#include "sim/network/layers.hpp"
 #include "sim/network/trust.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
 namespace {
 
+// Every layer made and given its own trust, then merged (one layer: make_network + assign_trust).
 Graph build_graph(const Scenario& s) {
-  Graph g = make_network(s.network, network_seed(s), s.path.parent_path());
-  assign_trust(g, s.trust);
-  return g;
+  return build_network(s.network, s.trust, network_seed(s), s.path.parent_path());
 }
 
 }  // namespace
@@ -23,10 +26,18 @@ std::uint64_t network_seed(const Scenario& scenario) {
                                : derive(scenario.run.seed, static_cast<std::uint64_t>(Stream::kNetwork));
 }
 
-PreparedScenario::PreparedScenario(Scenario scenario) : scenario_(std::move(scenario)) {
+PreparedScenario::PreparedScenario(Scenario scenario, const Graph* network) : scenario_(std::move(scenario)) {
   const auto t0 = std::chrono::steady_clock::now();
-  graph_ = build_graph(scenario_);
+  graph_ = network != nullptr ? *network : build_graph(scenario_);
   seeds_ = SeedPlan(graph_, scenario_.seed_specs());
+  const bool has_channels = std::any_of(scenario_.channels.begin(), scenario_.channels.end(),
+                                        [](const ChannelSpec& c) { return c.type != "seed"; });
+  if (has_channels) {
+    campaign_ = std::make_unique<ScenarioCampaign>(graph_, scenario_.channels, scenario_.population, scenario_.run.steps);
+  }
+  if ((campaign_ && campaign_->needs_attribution()) || model_entry(scenario_.model.name).adopts_spontaneously) {
+    in_arcs_ = std::make_unique<InArcs>(graph_);
+  }
   build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -38,11 +49,15 @@ EngineOptions PreparedScenario::engine_options() const {
   o.step_hours = scenario_.run.step_hours;
   o.stop_when_quiet = scenario_.run.stop_when_quiet;
   o.record_adoption_steps = scenario_.output.adoption_steps;
+  o.campaign = campaign_.get();
+  o.in_arcs = in_arcs_.get();
   return o;
 }
 
-RunResult PreparedScenario::simulate(const EngineOptions& options) const {
-  return run_model(scenario_.model, scenario_.population, graph_, seeds_, options);
+RunResult PreparedScenario::simulate(const EngineOptions& options) const { return simulate(scenario_, options); }
+
+RunResult PreparedScenario::simulate(const Scenario& variant, const EngineOptions& options) const {
+  return run_model(variant.model, variant.population, graph_, seeds_, options);
 }
 
 }  // namespace wom

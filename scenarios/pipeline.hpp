@@ -5,7 +5,11 @@
 
 #include <cstdint>
 
+#include <memory>
+
 #include "models/registry.hpp"
+#include "sim/campaign.hpp"
+#include "sim/network/in_arcs.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/engine.hpp"
 #include "sim/network/graph.hpp"
@@ -19,7 +23,12 @@ class PreparedScenario {
  public:
   /// @throws InputError for problems only visible once the network exists (seed ids not in
   ///         the edge list, trust out of range, ...), IoError for unreadable edge lists.
-  explicit PreparedScenario(Scenario scenario);
+  /// `network`, if given, is a graph already built for an equal [network], [trust] and
+  /// network seed, copied instead of built again (sweep points sharing a network).
+  explicit PreparedScenario(Scenario scenario, const Graph* network = nullptr);
+  // The campaign and the in-arc index point into the graph: the object stays where it is.
+  PreparedScenario(const PreparedScenario&) = delete;
+  PreparedScenario& operator=(const PreparedScenario&) = delete;
 
   [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
   [[nodiscard]] const Graph& graph() const noexcept { return graph_; }
@@ -32,12 +41,18 @@ class PreparedScenario {
   /// Runs all replicates. Results depend only on the scenario (and its seed), not on threads.
   [[nodiscard]] RunResult simulate() const { return simulate(engine_options()); }
   [[nodiscard]] RunResult simulate(const EngineOptions& options) const;
+  /// Runs `variant` on what was prepared: a scenario equal to this one except in [model]
+  /// parameters (not its name) and [run] seed, replicates and stop_when_quiet, so sweep
+  /// points that change only those share one PreparedScenario.
+  [[nodiscard]] RunResult simulate(const Scenario& variant, const EngineOptions& options) const;
 
  private:
   Scenario scenario_;
   double build_seconds_ = 0.0;
   Graph graph_;
   SeedPlan seeds_;
+  std::unique_ptr<Campaign> campaign_;  ///< channels besides seeds, if any
+  std::unique_ptr<InArcs> in_arcs_;     ///< when adoptions must be attributed
 };
 
 /// Seed of the network generator: [network] seed if given, else derived from [run] seed.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sim/engine.hpp"
 
+#include <cmath>
+
 #include <tbb/global_control.h>
 
 namespace wom {
@@ -17,6 +19,14 @@ RunResult make_result(NodeId agents, const EngineOptions& opt) {
   r.exposures.assign(cells, 0);
   r.active_sharers.assign(cells, 0);
   r.summaries.assign(opt.replicates, {});
+  r.channel_names = channel_names(opt);
+  const std::size_t channel_cells = cells * r.channels();
+  r.channel_exposures.assign(channel_cells, 0);
+  r.channel_adoptions.assign(channel_cells, 0);
+  r.channel_spend_cents.assign(channel_cells, 0);
+  r.money_cents.assign(cells, 0);
+  r.total_channel_adoptions.assign(static_cast<std::size_t>(opt.replicates) * r.channels(), 0);
+  r.total_channel_spend_cents.assign(static_cast<std::size_t>(opt.replicates) * r.channels(), 0);
   if (opt.record_adoption_steps) r.adoption_step.assign(static_cast<std::size_t>(opt.replicates) * agents, kNever);
   return r;
 }
@@ -26,8 +36,23 @@ bool may_split_steps() {
          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1;
 }
 
-ReplicateSummary summarise(const StepCounts& counts, NodeId agents) {
+const std::vector<std::string>& channel_names(const EngineOptions& opt) {
+  static const std::vector<std::string> kBuiltIn{"seed", "friends", "spontaneous"};
+  return opt.campaign ? opt.campaign->channel_names() : kBuiltIn;
+}
+
+ReplicateSummary summarise(const StepCounts& counts, NodeId agents, double step_hours) {
   ReplicateSummary sum;
+  sum.reach = counts.reach;
+  sum.donors = counts.donors;
+  sum.goal_step = counts.goal_step;
+  for (const auto c : counts.channel_spend) sum.spend_cents += c;
+  // Hour 24 ends with step floor(24 / step_hours); a small epsilon keeps 24/0.1 at 240.
+  const auto day_steps = static_cast<std::size_t>(std::floor(24.0 / step_hours + 1e-9));
+  for (std::size_t t = 0; t < counts.donations.size(); ++t) {
+    sum.money_cents += counts.donations[t];
+    if (t <= day_steps) sum.money_24h_cents += counts.donations[t];
+  }
   std::uint64_t cumulative = 0;
   for (const auto n : counts.new_adopters) cumulative += n;
   const std::uint64_t final_count = cumulative;
@@ -50,7 +75,30 @@ ReplicateSummary summarise(const StepCounts& counts, NodeId agents) {
   return sum;
 }
 
+void store_channel_totals(const StepCounts& counts, std::uint32_t r, RunResult& result) {
+  const std::size_t c_n = counts.channels;
+  for (std::size_t t = 0; t < counts.new_adopters.size(); ++t) {
+    for (std::size_t c = 0; c < c_n; ++c) {
+      result.total_channel_adoptions[r * c_n + c] += counts.channel_adoptions[t * c_n + c];
+      result.total_channel_spend_cents[r * c_n + c] += counts.channel_spend[t * c_n + c];
+    }
+  }
+}
+
 void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result) {
+  const std::size_t c_n = counts.channels;
+  std::int64_t money = 0;
+  for (std::size_t t = 0; t < result.columns(); ++t) {
+    const bool simulated = t < counts.new_adopters.size();  // later steps are quiet
+    if (simulated) money += counts.donations[t];
+    result.money_cents[result.at(r, static_cast<Step>(t))] = money;
+    for (std::size_t c = 0; c < c_n; ++c) {
+      const std::size_t at = result.at(r, c, static_cast<Step>(t));
+      result.channel_exposures[at] = simulated ? counts.channel_exposures[t * c_n + c] : 0;
+      result.channel_adoptions[at] = simulated ? counts.channel_adoptions[t * c_n + c] : 0;
+      result.channel_spend_cents[at] = simulated ? counts.channel_spend[t * c_n + c] : 0;
+    }
+  }
   const std::size_t row = result.at(r, 0);
   std::uint64_t cumulative = 0;
   for (std::size_t t = 0; t < result.columns(); ++t) {

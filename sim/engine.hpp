@@ -23,9 +23,12 @@
 #include <array>
 #include <atomic>
 #include <concepts>
+#include <functional>
 #include <type_traits>
 #include <variant>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -33,7 +36,10 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "sim/campaign.hpp"
 #include "sim/network/graph.hpp"
+#include "sim/network/in_arcs.hpp"
+#include "sim/random.hpp"
 #include "sim/run_result.hpp"
 #include "sim/seeds.hpp"
 
@@ -56,6 +62,16 @@ struct EngineOptions {
   /// this many agents; above it they run one after another, each parallel inside, so memory
   /// stays at one replicate's state.
   NodeId concurrent_replicates_max_agents = 1u << 22;
+  /// Called after each replicate finishes with the number finished so far (1 .. replicates),
+  /// for progress reports. May be called concurrently from several threads, and the counts
+  /// may arrive out of order; it only observes, so results do not depend on it.
+  std::function<void(std::uint32_t done)> on_replicate_done;
+  /// The run's channels (sponsored, influencer, referral, fundraiser), or none.
+  const Campaign* campaign = nullptr;
+  /// Incoming arcs; when given, every adoption is attributed to the exposure that tipped it
+  /// (channel, source agent, layer) and reach is counted. Needed when `campaign` has
+  /// channels besides seeds, or the model can adopt without an exposure.
+  const InArcs* in_arcs = nullptr;
 };
 
 /// Working memory of one running replicate, reused across replicates.
@@ -118,6 +134,8 @@ struct Exposure {
   std::size_t frontier_end = 0;
   bool may_split = false;          ///< the step may be split over threads
   std::size_t parallel_frontier = 256;
+  /// Factor on friends' sharing this step (referral programmes), fixed point, kTrustOne = 1.
+  std::uint32_t sharing = kTrustOne;
 };
 
 /// What a model reports about the step it just ran.
@@ -169,15 +187,36 @@ concept DiffusionModel = requires(const M& m, std::uint64_t seed, std::uint32_t 
 };
 
 /// Per-step counts of the replicate being run, grown as steps are simulated (so a replicate
-/// that goes quiet after 3 steps costs 3 entries, whatever `steps` is).
+/// that goes quiet after 3 steps costs 3 entries, whatever `steps` is). Channel figures are
+/// [step][channel].
 struct StepCounts {
+  std::size_t channels = 3;
   std::vector<std::uint64_t> new_adopters, exposures, sharers;
-  void clear() { new_adopters.clear(); exposures.clear(); sharers.clear(); }
+  std::vector<std::uint64_t> channel_exposures, channel_adoptions;
+  std::vector<std::int64_t> channel_spend, donations;
+  Step goal_step = -1;
+  std::uint64_t reach = 0, donors = 0;
+
+  void clear() {
+    new_adopters.clear(); exposures.clear(); sharers.clear();
+    channel_exposures.clear(); channel_adoptions.clear(); channel_spend.clear(); donations.clear();
+    goal_step = -1;
+    reach = donors = 0;
+  }
+  /// Opens step t's record (all channel figures zero).
   void push(std::uint64_t adopted, std::uint64_t arcs, std::uint64_t spreading) {
     new_adopters.push_back(adopted);
     exposures.push_back(arcs);
     sharers.push_back(spreading);
+    channel_exposures.resize(channel_exposures.size() + channels, 0);
+    channel_adoptions.resize(channel_adoptions.size() + channels, 0);
+    channel_spend.resize(channel_spend.size() + channels, 0);
+    donations.push_back(0);
   }
+  /// Channel figures of the last opened step.
+  std::uint64_t* last_exposures() { return channel_exposures.data() + channel_exposures.size() - channels; }
+  std::uint64_t* last_adoptions() { return channel_adoptions.data() + channel_adoptions.size() - channels; }
+  std::int64_t* last_spend() { return channel_spend.data() + channel_spend.size() - channels; }
 };
 
 /// Whether steps may be split over threads: both the arena and tbb::global_control
@@ -288,21 +327,126 @@ StepReport spread_frontier(const M& model, const Ctx& ctx) {
 }
 
 /// Summary of one replicate from its step counts.
-ReplicateSummary summarise(const StepCounts& counts, NodeId agents);
+ReplicateSummary summarise(const StepCounts& counts, NodeId agents, double step_hours);
 
 /// Writes a replicate's counts into its row of the series, padding the quiet tail.
 void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result);
+/// Writes a replicate's per-channel totals.
+void store_channel_totals(const StepCounts& counts, std::uint32_t r, RunResult& result);
+
+namespace detail {
+
+/// Whether a model offers the optional hooks the engine uses when channels are present.
+template <class M, class Ctx>
+concept HasExternalExposure = requires(const M& m, const Ctx& ctx, NodeId v, std::uint32_t w, std::uint64_t bits) {
+  { m.template expose_external<false>(ctx, v, w, bits) } -> std::same_as<bool>;
+};
+template <class M, class Ctx>
+concept HasFired = requires(const M& m, const Ctx& ctx, ArcId a) {
+  { m.fired(ctx, a) } -> std::same_as<bool>;
+};
+
+/// Applies a step's channel exposures (serially: they are few next to arcs) and claims the
+/// agents they tip. Returns nothing; sets each exposure's `fired`.
+template <class M, class Ctx>
+void apply_channel_exposures(const M& model, const Ctx& ctx, std::span<ChannelExposure> exposures,
+                             std::uint64_t channel_key, StepCounts& counts) {
+  std::uint64_t* per_channel = counts.last_exposures();
+  AdopterSink<false> sink(ctx.state);
+  const std::uint64_t key = derive(channel_key, static_cast<std::uint64_t>(ctx.step));
+  for (std::size_t i = 0; i < exposures.size(); ++i) {
+    ChannelExposure& e = exposures[i];
+    ++per_channel[e.channel];
+    if constexpr (HasExternalExposure<M, Ctx>) {
+      e.fired = model.template expose_external<false>(ctx, e.agent, e.weight, draw64(key, i));
+      if (e.fired && claim<false>(ctx.state, e.agent, ctx.step)) sink.push(e.agent);
+    }
+  }
+}
+
+/// Works out who tipped each adopter of step t (ctx.step): among the exposures it received in
+/// that step, for models whose exposures fire independently (independent cascade) the first
+/// that fired in canonical order (friends before channels, then lower source id, then lower
+/// layer); for threshold-like models the heaviest exposure, ties in canonical order. An
+/// adopter with no exposure in its step adopted spontaneously. Depends only on the step's
+/// exposures, never on thread timing.
+template <class M, class Ctx>
+Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const ChannelExposure> exposures,
+              std::uint8_t friends_credit, NodeId v) {
+  const Graph& g = ctx.graph;
+  const ReplicateState& s = ctx.state;
+  constexpr bool kIndependent = HasFired<M, Ctx>;
+  Tip best{kNoNode, kSpontaneousChannel, 0};
+  std::uint32_t best_weight = 0;
+  bool found = false;
+  for (const auto& [tail, arc] : in.of(v)) {  // sorted by tail: canonical order
+    if (s.adopted_at[tail] != ctx.step - 1) continue;  // spread this step
+    const std::uint32_t w = g.trust(arc);
+    bool take;
+    if constexpr (kIndependent) take = !found && model.fired(ctx, arc);
+    else take = !found || w > best_weight;
+    if (take) {
+      best = {tail, friends_credit, 0};
+      best_weight = w;
+      found = true;
+      if constexpr (kIndependent) break;
+    }
+  }
+  auto it = std::lower_bound(exposures.begin(), exposures.end(), v,
+                             [](const ChannelExposure& e, NodeId agent) { return e.agent < agent; });
+  for (; it != exposures.end() && it->agent == v; ++it) {
+    bool take;
+    if constexpr (kIndependent) take = !found && it->fired;
+    else take = !found || it->weight > best_weight;
+    if (take) {
+      best = {it->source, it->channel, 0};
+      best_weight = it->weight;
+      found = true;
+    }
+  }
+  return best;
+}
+
+}  // namespace detail
+
+/// Per-worker scratch for attribution and money: tips of the current step's adopters and a
+/// stamp per agent for counting reach without an O(N) reset.
+struct AttributionScratch {
+  std::vector<Tip> tips;
+  std::vector<std::uint32_t> seen;  ///< stamp: == current stamp means counted in reach
+  std::uint32_t stamp = 0;
+  StepMoney money;
+  void begin(NodeId n) {
+    if (seen.size() != n) seen.assign(n, 0);
+    if (++stamp == 0) {  // wrapped: clear once every 4 G replicates
+      std::fill(seen.begin(), seen.end(), 0);
+      stamp = 1;
+    }
+  }
+  bool mark(NodeId v) {
+    if (seen[v] == stamp) return false;
+    seen[v] = stamp;
+    return true;
+  }
+};
 
 /// Runs one replicate on `state` and `workspace` (reset on entry) and fills its row of `result`.
 template <DiffusionModel M>
 void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
                    std::uint32_t r, ReplicateState& state, WorkspaceType<M>& workspace,
                    std::vector<NodeId>& seed_buffer, StepCounts& counts, RunResult& result,
-                   bool may_split = may_split_steps()) {
+                   bool may_split = may_split_steps(), CampaignRun* campaign = nullptr,
+                   AttributionScratch* scratch = nullptr) {
   state.reset();
   if constexpr (!std::is_same_v<WorkspaceType<M>, std::monostate>) workspace.reset();
   counts.clear();
+  counts.channels = result.channels();
   const auto rep = model.begin_replicate(opt.seed, r);
+  const bool attribute = opt.in_arcs != nullptr && scratch != nullptr;
+  if (campaign) campaign->begin(opt.seed, r);
+  if (attribute) scratch->begin(g.num_nodes());
+  const std::uint64_t channel_key = stream_key(opt.seed, r, Stream::kChannels);
+
   seeds.seeds_for(opt.seed, r, seed_buffer);
   for (const NodeId v : seed_buffer) {  // random seeds are cache misses: issue them together
     __builtin_prefetch(state.adopted_at.data() + v);
@@ -315,21 +459,88 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   }
   std::size_t frontier_begin = 0, frontier_end = state.adopters_end.load(std::memory_order_relaxed);
   counts.push(frontier_end, 0, 0);
+  counts.last_adoptions()[kSeedChannel] = frontier_end;
+
+  std::uint32_t ctx_sharing = kTrustOne;  // the step's sharing factor, for attribution's IC redraws
+  // Books the adopters [begin, end) of step t: who tipped them, channel credit, money.
+  // Returns true when the campaign is over. (Campaigns and attribution need `scratch`.)
+  const auto book = [&](Step t, std::size_t begin, std::size_t end, std::span<const ChannelExposure> exposures,
+                        std::uint8_t friends_credit) -> bool {
+    const std::span<const NodeId> adopters(state.adopters.data() + begin, end - begin);
+    const std::uint8_t default_channel = t == 0 ? kSeedChannel : friends_credit;
+    if (!attribute && !campaign) {
+      if (t > 0) counts.last_adoptions()[default_channel] += adopters.size();
+      return false;
+    }
+    std::vector<Tip>& tips = scratch->tips;
+    tips.assign(adopters.size(), Tip{kNoNode, default_channel, 0});
+    if (attribute && t > 0) {
+      const ContextOf<M> serial{g, state, rep, t, &workspace, 0, 0, false, opt.parallel_frontier, ctx_sharing};
+      for (std::size_t i = 0; i < adopters.size(); ++i)
+        tips[i] = detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit, adopters[i]);
+    }
+    if (t > 0)
+      for (const Tip& tip : tips) ++counts.last_adoptions()[tip.channel];
+    if (!campaign) return false;
+    StepMoney& money = scratch->money;
+    money.spend.assign(counts.channels, 0);
+    money.donations = 0;
+    money.goal_reached = false;
+    const bool campaign_over = campaign->account(t, adopters, tips, money);
+    std::copy(money.spend.begin(), money.spend.end(), counts.last_spend());
+    counts.donations.back() = money.donations;
+    counts.donors += money.donors;
+    if (money.goal_reached && counts.goal_step < 0) counts.goal_step = t;
+    return campaign_over;
+  };
+  bool over = book(0, 0, frontier_end, {}, kFriendsChannel);
 
   ContextOf<M> ctx{g, state, rep, 0, &workspace, 0, 0, may_split, opt.parallel_frontier};
-  for (Step t = 1; t <= opt.steps; ++t) {
+  for (Step t = 1; t <= opt.steps && !over; ++t) {
     ctx.step = t;
     ctx.frontier_begin = frontier_begin;
     ctx.frontier_end = frontier_end;
+    ctx.sharing = ctx_sharing = campaign ? campaign->sharing_multiplier(t) : kTrustOne;
+    std::span<ChannelExposure> exposures;
+    counts.push(0, 0, 0);
+    if (campaign) {
+      exposures = campaign->exposures(t);
+      detail::apply_channel_exposures(model, ctx, exposures, channel_key, counts);
+      if (attribute)
+        for (const auto& e : exposures) counts.reach += scratch->mark(e.agent);
+    }
     const StepReport report = model.step(ctx);
     const std::size_t adopted = state.adopters_end.load(std::memory_order_relaxed);
-    if (report.quiet && adopted == frontier_end && opt.stop_when_quiet) break;
-    counts.push(adopted - frontier_end, report.exposures, report.spreaders);
+    if (report.quiet && exposures.empty() && adopted == frontier_end && opt.stop_when_quiet &&
+        !(campaign && campaign->acts_after(t))) {
+      counts.new_adopters.pop_back();  // nothing happened: this step is not recorded
+      counts.exposures.pop_back();
+      counts.sharers.pop_back();
+      counts.channel_exposures.resize(counts.channel_exposures.size() - counts.channels);
+      counts.channel_adoptions.resize(counts.channel_adoptions.size() - counts.channels);
+      counts.channel_spend.resize(counts.channel_spend.size() - counts.channels);
+      counts.donations.pop_back();
+      break;
+    }
+    counts.new_adopters.back() = adopted - frontier_end;
+    counts.exposures.back() = report.exposures;
+    counts.sharers.back() = report.spreaders;
+    counts.last_exposures()[kFriendsChannel] += report.exposures;
+    over = book(t, frontier_end, adopted, exposures, campaign ? campaign->friends_credit(t) : kFriendsChannel);
     frontier_begin = frontier_end;
     frontier_end = adopted;
   }
-  result.summaries[r] = summarise(counts, g.num_nodes());
+  if (attribute) {  // reach: seeds, channel exposures (marked above), and heads of every arc used
+    for (std::size_t i = 0; i < frontier_end; ++i) {
+      const NodeId u = state.adopters[i];
+      counts.reach += scratch->mark(u);
+      if (state.adopted_at[u] >= static_cast<Step>(counts.new_adopters.size()) - 1) continue;  // never spread
+      for (ArcId a = g.arc_begin(u); a < g.arc_end(u); ++a) counts.reach += scratch->mark(g.head(a));
+    }
+  }
+  result.summaries[r] = summarise(counts, g.num_nodes(), opt.step_hours);
   if (opt.record_series) store_series(counts, r, result);
+  store_channel_totals(counts, r, result);
   if (opt.record_adoption_steps) {
     Step* out = result.adoption_step.data() + static_cast<std::size_t>(r) * g.num_nodes();
     for (std::size_t i = 0; i < frontier_end; ++i) out[state.adopters[i]] = state.adopted_at[state.adopters[i]];
@@ -338,6 +549,8 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
 
 /// Allocates a RunResult shaped for `opt` on a graph of `agents` agents.
 RunResult make_result(NodeId agents, const EngineOptions& opt);
+/// The channel names of a run: the campaign's, or the three every run has.
+const std::vector<std::string>& channel_names(const EngineOptions& opt);
 
 /// Runs all replicates of a model; the result is identical for any number of threads.
 template <DiffusionModel M>
@@ -348,17 +561,25 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
     WorkspaceType<M> workspace;
     std::vector<NodeId> seed_buffer;
     StepCounts counts;
+    std::unique_ptr<CampaignRun> campaign;
+    AttributionScratch scratch;
   };
   const auto make_workspace = [&] {
     if constexpr (std::is_same_v<WorkspaceType<M>, std::monostate>) return std::monostate{};
     else return WorkspaceType<M>(g.num_nodes());
   };
   tbb::enumerable_thread_specific<Worker> workers(
-      [&] { return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), make_workspace(), {}, {}}; });
+      [&] {
+        return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), make_workspace(), {}, {},
+                      opt.campaign ? opt.campaign->make_run() : nullptr, {}};
+      });
   const bool may_split = may_split_steps();  // once per run: it reads global state under a lock
+  std::atomic<std::uint32_t> finished{0};
   const auto one = [&](std::uint32_t r) {
     Worker& w = workers.local();
-    run_replicate(g, model, seeds, opt, r, w.state, w.workspace, w.seed_buffer, w.counts, result, may_split);
+    run_replicate(g, model, seeds, opt, r, w.state, w.workspace, w.seed_buffer, w.counts, result, may_split,
+                  w.campaign.get(), &w.scratch);
+    if (opt.on_replicate_done) opt.on_replicate_done(finished.fetch_add(1, std::memory_order_relaxed) + 1);
   };
   if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),

@@ -39,6 +39,11 @@ enum class Stream : std::uint64_t {
   kSpread = 4,     ///< per-arc spreading draws
   kTrust = 5,      ///< random trust
   kPopulation = 6, ///< other per-agent attributes
+  kChannels = 7,   ///< channel targeting and channel exposures' draws
+  kDonation = 8,   ///< donation amounts
+  kAdoption = 9,   ///< per-agent, per-step adoption draws of sweep models (Bass, SIR on K_n)
+  kRecovery = 10,  ///< per-agent recovery draws (SIR, SIS)
+  kContact = 11,   ///< choice of whom to contact (rumour)
 };
 
 /// Key for a replicate's stream: derive(seed, replicate, stream).

@@ -3,6 +3,7 @@
 /// @file What a run produces: time series [replicate, step] and a summary per replicate.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/types.hpp"
@@ -19,6 +20,12 @@ struct ReplicateSummary {
   Step steps_to_90 = -1;           ///< first step with cumulative adopters >= 90% of final
   Step last_step = 0;              ///< last step simulated (earlier than `steps` if it went quiet)
   std::uint64_t exposures = 0;     ///< arcs processed over the whole replicate
+  std::uint64_t reach = 0;         ///< agents exposed at least once (by friends or any channel) or seeded
+  std::int64_t spend_cents = 0;    ///< all channels' spend
+  std::int64_t money_cents = 0;    ///< donations raised in total
+  std::int64_t money_24h_cents = 0;///< donations raised by the end of hour 24
+  std::uint64_t donors = 0;        ///< adopters who donated a positive amount
+  Step goal_step = -1;             ///< first step at which donations reached the fundraiser's goal
 };
 
 /// Time series are row-major [replicate][step] with `steps + 1` columns (step 0 = seeds).
@@ -35,6 +42,24 @@ struct RunResult {
   std::vector<ReplicateSummary> summaries;
   /// [replicate][agent] adoption step (kNever = -1), only if requested by [output].
   std::vector<Step> adoption_step;
+
+  /// Channels: "seed", "friends", "spontaneous", then the scenario's channels.
+  std::vector<std::string> channel_names;
+  /// [replicate][channel][step]: exposures each channel made, adoptions it tipped, dollars
+  /// (cents) it spent in that step.
+  std::vector<std::uint64_t> channel_exposures;
+  std::vector<std::uint64_t> channel_adoptions;
+  std::vector<std::int64_t> channel_spend_cents;
+  /// [replicate][step]: donations raised by the end of each step (cumulative), in cents.
+  std::vector<std::int64_t> money_cents;
+  /// [replicate][channel]: totals over the replicate.
+  std::vector<std::uint64_t> total_channel_adoptions;
+  std::vector<std::int64_t> total_channel_spend_cents;
+
+  [[nodiscard]] std::size_t channels() const noexcept { return channel_names.size(); }
+  [[nodiscard]] std::size_t at(std::uint32_t replicate, std::size_t channel, Step t) const noexcept {
+    return (static_cast<std::size_t>(replicate) * channels() + channel) * columns() + static_cast<std::size_t>(t);
+  }
 
   [[nodiscard]] std::size_t columns() const noexcept { return static_cast<std::size_t>(steps) + 1; }
   [[nodiscard]] std::size_t at(std::uint32_t replicate, Step t) const noexcept {

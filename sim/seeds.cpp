@@ -48,7 +48,29 @@ std::vector<NodeId> top_degree_agents(const Graph& graph, std::uint32_t k) {
   return ids;
 }
 
-SeedPlan::SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels) : n_(graph.num_nodes()) {
+// Friendship paradox (Feld 1991; Cohen, Havlin & ben-Avraham 2003's acquaintance
+// immunisation): a random out-neighbour of a uniformly drawn agent, so agents are picked in
+// proportion to their in-degree. Draws are distinct; agents without out-arcs are redrawn.
+static void paradox_sample(std::uint64_t key, const Graph& g, std::uint32_t k, std::uint32_t channel, std::vector<NodeId>& out) {
+  const std::size_t first = out.size();
+  std::unordered_set<NodeId> seen;
+  const std::uint64_t max_draws = 64ull * k + 1024;
+  for (std::uint64_t i = 0; out.size() - first < k; ++i) {
+    if (i == max_draws) {
+      throw InputError("channel." + std::to_string(channel) + ".count: the friendship-paradox strategy found only " +
+                       std::to_string(out.size() - first) + " distinct neighbours in " + std::to_string(max_draws) +
+                       " draws; lower count");
+    }
+    const auto u = static_cast<NodeId>(bounded(draw64(key, 2 * i), g.num_nodes()));
+    const auto d = g.out_degree(u);
+    if (d == 0) continue;
+    const NodeId v = g.head(g.arc_begin(u) + bounded(draw64(key, 2 * i + 1), d));
+    if (seen.insert(v).second) out.push_back(v);
+  }
+}
+
+SeedPlan::SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels, std::uint64_t salt)
+    : graph_(&graph), n_(graph.num_nodes()), salt_(salt) {
   std::unordered_map<std::uint64_t, NodeId> by_label;
   for (std::uint32_t c = 0; c < channels.size(); ++c) {
     const SeedSpec& s = channels[c];
@@ -73,8 +95,8 @@ SeedPlan::SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels) : 
     if (s.strategy == "top_degree") {
       const auto top = top_degree_agents(graph, s.count);
       fixed_.insert(fixed_.end(), top.begin(), top.end());
-    } else if (s.strategy == "random") {
-      random_.push_back({c, s.count});
+    } else if (s.strategy == "random" || s.strategy == "friendship_paradox") {
+      random_.push_back({c, s.count, s.strategy == "friendship_paradox"});
     } else {
       throw InputError(where + ".strategy: unknown seed strategy '" + s.strategy + "'");
     }
@@ -83,8 +105,11 @@ SeedPlan::SeedPlan(const Graph& graph, const std::vector<SeedSpec>& channels) : 
 
 void SeedPlan::seeds_for(std::uint64_t seed, std::uint32_t replicate, std::vector<NodeId>& out) const {
   out.assign(fixed_.begin(), fixed_.end());
-  const std::uint64_t key = stream_key(seed, replicate, Stream::kSeeds);
-  for (const auto& r : random_) distinct_sample(derive(key, r.index), n_, r.count, out);
+  const std::uint64_t key = derive(stream_key(seed, replicate, Stream::kSeeds), salt_);
+  for (const auto& r : random_) {
+    if (r.friendship_paradox) paradox_sample(derive(key, r.index), *graph_, r.count, r.index, out);
+    else distinct_sample(derive(key, r.index), n_, r.count, out);
+  }
 }
 
 }  // namespace wom

@@ -43,12 +43,35 @@ class IndependentCascade {
   /// when p is small) never touch the head's state.
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const noexcept {
+    return fired(ctx, arc);
+  }
+
+  /// Whether the exposure over `arc` at ctx.step converts its head (pure: attribution asks
+  /// again after the step and gets the same answer).
+  template <class Ctx>
+  [[nodiscard]] bool fired(const Ctx& ctx, ArcId arc) const noexcept {
     const Graph& g = ctx.graph;
     const std::uint64_t trust = g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
-    return (draw64(ctx.replicate.spread_key, arc) >> 1) < p_fixed_ * trust;
+    return (draw64(ctx.replicate.spread_key, arc) >> 1) < cutoff(trust, ctx.sharing);
+  }
+
+  /// An exposure from a channel (sponsored impression, influencer post) converts with
+  /// probability p × its trust, like an arc; `bits` is the engine's draw for it.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx&, NodeId, std::uint32_t weight, std::uint64_t bits) const noexcept {
+    return (bits >> 1) < cutoff(weight, kTrustOne);
   }
 
  private:
+  /// 2^63 × p × trust × sharing (all fixed point), saturating: probabilities above 1 fire always.
+  [[nodiscard]] std::uint64_t cutoff(std::uint64_t trust, std::uint32_t sharing) const noexcept {
+    const std::uint64_t base = p_fixed_ * trust;  // < 2^64: p_fixed <= 2^48, trust < 2^16
+    if (sharing == kTrustOne) return base;
+    __extension__ using u128 = unsigned __int128;
+    const u128 scaled = (static_cast<u128>(base) * sharing) >> 15;
+    return scaled > (u128{1} << 63) ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(scaled);
+  }
+
   std::uint64_t p_fixed_;  ///< probability × 2^48
 };
 

@@ -56,10 +56,22 @@ class LinearThreshold {
   /// rejects their claims anyway.
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
+    std::uint32_t w = trust_of(ctx.graph, arc);
+    if (ctx.sharing != kTrustOne) w = static_cast<std::uint32_t>((std::uint64_t{w} * ctx.sharing) >> 15);
+    return push<kParallel>(ctx, ctx.graph.head(arc), w);
+  }
+
+  /// A channel exposure adds its trust like a friend's.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t) const {
+    return push<kParallel>(ctx, agent, weight);
+  }
+
+ private:
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool push(const Ctx& ctx, NodeId head, std::uint32_t w) const {
     ReplicateState& s = ctx.state;
-    const std::uint32_t w = trust_of(ctx.graph, arc);
     if (w == 0) return false;
-    const NodeId head = ctx.graph.head(arc);
     auto& cell = s.pressure[head];
     std::uint32_t theta = load(cell.threshold);
     if (theta == ReplicateState::kClosed) return false;
@@ -78,7 +90,6 @@ class LinearThreshold {
     return false;
   }
 
- private:
   static std::uint32_t trust_of(const Graph& g, ArcId arc) noexcept {
     return g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
   }

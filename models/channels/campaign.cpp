@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "models/channels/campaign.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "sim/error.hpp"
+#include "sim/network/trust.hpp"
+#include "sim/random.hpp"
+#include "sim/seeds.hpp"
+
+namespace wom {
+namespace {
+
+std::int64_t to_cents(double dollars) { return std::llround(dollars * 100.0); }
+
+bool flight_at(const ScenarioCampaign::Resolved& c, Step t) {
+  return t >= c.spec.start && t <= c.stop && (t - c.spec.start) % c.spec.every == 0;
+}
+
+class Run final : public CampaignRun {
+ public:
+  Run(const Graph& g, const PopulationSpec& population, const std::vector<ScenarioCampaign::Resolved>& channels,
+      std::size_t channel_count)
+      : g_(g), population_(population), channels_(channels), channel_count_(channel_count) {
+    for (const auto& c : channels_) {
+      if (c.spec.type == "sponsored" && c.spec.fatigue < 1.0) {
+        impressions_.emplace_back(g.num_nodes(), 0);
+      } else {
+        impressions_.emplace_back();
+      }
+      if (c.spec.type == "influencer" && c.fixed_targets.empty()) {
+        hub_plans_.emplace_back(g, std::vector<SeedSpec>{c.spec.seed}, 0x1F1 + c.id);
+      } else {
+        hub_plans_.emplace_back();
+      }
+    }
+  }
+
+  void begin(std::uint64_t seed, std::uint32_t replicate) override {
+    seed_ = seed;
+    replicate_ = replicate;
+    key_ = stream_key(seed, replicate, Stream::kChannels);
+    donation_key_ = stream_key(seed, replicate, Stream::kDonation);
+    remaining_.clear();
+    for (const auto& c : channels_) remaining_.push_back(c.budget_cents);
+    raised_ = 0;
+    goal_reached_ = false;
+    for (const NodeId v : fatigued_)
+      for (auto& counts : impressions_)
+        if (!counts.empty()) counts[v] = 0;
+    fatigued_.clear();
+    hubs_.assign(channels_.size(), {});
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      const auto& c = channels_[i];
+      if (c.spec.type != "influencer") continue;
+      if (!c.fixed_targets.empty()) hubs_[i] = c.fixed_targets;
+      else hub_plans_[i].seeds_for(seed, replicate, hubs_[i]);
+    }
+  }
+
+  std::span<ChannelExposure> exposures(Step t) override {
+    buffer_.clear();
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      const auto& c = channels_[i];
+      if ((c.spec.type != "sponsored" && c.spec.type != "influencer") || !flight_at(c, t)) continue;
+      if (remaining_[i] < c.flight_cost_cents) continue;  // budget spent
+      remaining_[i] -= c.flight_cost_cents;
+      spent_now_.push_back({c.id, c.flight_cost_cents});
+      if (c.spec.type == "sponsored") sponsored_flight(i, t);
+      else influencer_post(i);
+    }
+    // Canonical order, so the engine's draws (keyed by position) and attribution's lookups
+    // do not depend on how the list was built.
+    std::sort(buffer_.begin(), buffer_.end(), [](const ChannelExposure& a, const ChannelExposure& b) {
+      return std::tie(a.agent, a.channel, a.source) < std::tie(b.agent, b.channel, b.source);
+    });
+    return buffer_;
+  }
+
+  [[nodiscard]] bool acts_after(Step t) const override {
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      const auto& c = channels_[i];
+      if (c.spec.type != "sponsored" && c.spec.type != "influencer") continue;
+      if (remaining_[i] < c.flight_cost_cents) continue;
+      // Next flight after t.
+      const Step next = t < c.spec.start ? c.spec.start : c.spec.start + ((t - c.spec.start) / c.spec.every + 1) * c.spec.every;
+      if (next <= c.stop) return true;
+    }
+    return false;
+  }
+
+  [[nodiscard]] std::uint32_t sharing_multiplier(Step) const override {
+    const auto* r = active_referral();
+    return r ? r->multiplier : kTrustOne;
+  }
+  [[nodiscard]] std::uint8_t friends_credit(Step) const override {
+    const auto* r = active_referral();
+    return r ? r->id : kFriendsChannel;
+  }
+
+  bool account(Step t, std::span<const NodeId> adopters, std::span<const Tip> tips, StepMoney& money) override {
+    for (const auto& [id, cents] : spent_now_) money.spend[id] += cents;
+    spent_now_.clear();
+    bool over = false;
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      const auto& c = channels_[i];
+      if (c.spec.type == "referral") {
+        const auto referred = static_cast<std::int64_t>(
+            std::count_if(tips.begin(), tips.end(), [&](const Tip& tip) { return tip.channel == c.id; }));
+        const std::int64_t paid = std::min(referred * c.reward_cents, remaining_[i]);
+        remaining_[i] -= paid;
+        money.spend[c.id] += paid;
+      } else if (c.spec.type == "fundraiser") {
+        if (t == 0 && !c.spec.seeds_donate) continue;
+        for (const NodeId v : adopters) {
+          CounterEngine engine(derive(donation_key_, v));
+          const std::int64_t cents = std::max<std::int64_t>(0, to_cents(population_.donation.sample(engine)));
+          money.donations += cents;
+          money.donors += cents > 0;
+        }
+        raised_ += money.donations;
+        if (c.goal_cents > 0 && raised_ >= c.goal_cents) {
+          money.goal_reached = true;
+          if (!goal_reached_ && c.spec.stop_at_goal) over = true;
+          goal_reached_ = true;
+        }
+      }
+    }
+    return over;
+  }
+
+ private:
+  /// The running referral programme (the first with budget left for a reward), if any.
+  [[nodiscard]] const ScenarioCampaign::Resolved* active_referral() const {
+    for (std::size_t i = 0; i < channels_.size(); ++i)
+      if (channels_[i].spec.type == "referral" && remaining_[i] >= std::max<std::int64_t>(channels_[i].reward_cents, 1))
+        return &channels_[i];
+    return nullptr;
+  }
+
+  void sponsored_flight(std::size_t i, Step t) {
+    const auto& c = channels_[i];
+    targets_.clear();
+    if (!c.fixed_targets.empty()) {
+      targets_ = c.fixed_targets;
+    } else {  // Floyd's algorithm over the flight's own stream
+      const std::uint64_t key = derive(derive(key_, c.id), static_cast<std::uint64_t>(t));
+      const NodeId n = g_.num_nodes();
+      std::unordered_set<NodeId> seen;
+      seen.reserve(c.reach * 2);
+      std::uint64_t draw = 0;
+      for (std::uint64_t j = n - c.reach; j < n; ++j) {
+        auto v = static_cast<NodeId>(bounded(draw64(key, draw++), j + 1));
+        if (!seen.insert(v).second) {
+          v = static_cast<NodeId>(j);
+          seen.insert(v);
+        }
+        targets_.push_back(v);
+      }
+    }
+    auto& counts = impressions_[i];
+    for (const NodeId v : targets_) {
+      std::uint32_t w = c.trust;
+      if (!counts.empty()) {  // wear-out: the k-th impression weighs fatigue^(k-1)
+        if (counts[v] == 0) fatigued_.push_back(v);
+        w = static_cast<std::uint32_t>(std::lround(c.trust * std::pow(c.spec.fatigue, counts[v])));
+        if (counts[v] < 0xFFFF) ++counts[v];
+      }
+      buffer_.push_back({v, w, c.id, kNoNode, false});
+    }
+  }
+
+  void influencer_post(std::size_t i) {
+    const auto& c = channels_[i];
+    for (const NodeId h : hubs_[i])
+      for (ArcId a = g_.arc_begin(h); a < g_.arc_end(h); ++a) buffer_.push_back({g_.head(a), c.trust, c.id, h, false});
+  }
+
+  const Graph& g_;
+  const PopulationSpec& population_;
+  const std::vector<ScenarioCampaign::Resolved>& channels_;
+  std::size_t channel_count_;
+  std::uint64_t seed_ = 0, key_ = 0, donation_key_ = 0;
+  std::uint32_t replicate_ = 0;
+  std::vector<std::int64_t> remaining_;
+  std::vector<std::pair<std::uint8_t, std::int64_t>> spent_now_;
+  std::int64_t raised_ = 0;
+  bool goal_reached_ = false;
+  std::vector<std::vector<std::uint16_t>> impressions_;  ///< per sponsored channel with fatigue
+  std::vector<NodeId> fatigued_;                          ///< agents with an impression count to reset
+  std::vector<SeedPlan> hub_plans_;
+  std::vector<std::vector<NodeId>> hubs_;
+  std::vector<NodeId> targets_;
+  std::vector<ChannelExposure> buffer_;
+};
+
+}  // namespace
+
+ScenarioCampaign::ScenarioCampaign(const Graph& graph, const std::vector<ChannelSpec>& channels,
+                                   const PopulationSpec& population, Step run_steps)
+    : graph_(graph), population_(population), names_{"seed", "friends", "spontaneous"} {
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    const ChannelSpec& spec = channels[i];
+    if (spec.type == "seed") continue;
+    if (names_.size() >= 255) throw InputError("channel: at most 252 channels besides seeds");
+    const std::string where = "channel." + std::to_string(i);
+    Resolved c;
+    c.spec = spec;
+    c.id = static_cast<std::uint8_t>(names_.size());
+    std::string name = spec.name.empty() ? spec.type : spec.name;
+    if (std::find(names_.begin(), names_.end(), name) != names_.end()) name += "#" + std::to_string(i);
+    names_.push_back(name);
+    c.trust = trust_fixed(spec.trust, (where + ".trust").c_str());
+    c.budget_cents = to_cents(spec.budget);
+    c.stop = spec.stop > 0 ? spec.stop : run_steps;
+    if (spec.type == "sponsored") {
+      c.reach = static_cast<NodeId>(std::clamp<double>(std::round(spec.reach * graph.num_nodes()), 1, graph.num_nodes()));
+      c.flight_cost_cents = std::llround(c.reach * spec.cpm / 1000.0 * 100.0);
+      if (spec.targeting == "degree") c.fixed_targets = top_degree_agents(graph, c.reach);
+      attribution_ = true;
+    } else if (spec.type == "influencer") {
+      if (spec.seed.strategy == "explicit" || spec.seed.strategy == "top_degree") {
+        std::vector<NodeId> hubs;
+        SeedPlan(graph, {spec.seed}).seeds_for(0, 0, hubs);
+        c.fixed_targets = hubs;
+      } else if (spec.seed.count > graph.num_nodes()) {
+        throw InputError(where + ".count: " + std::to_string(spec.seed.count) + " hubs requested but the network has " +
+                         std::to_string(graph.num_nodes()) + " agents");
+      }
+      c.flight_cost_cents = to_cents(spec.cost_per_post) * static_cast<std::int64_t>(spec.seed.count);
+      if (!c.fixed_targets.empty()) c.flight_cost_cents = to_cents(spec.cost_per_post) * static_cast<std::int64_t>(c.fixed_targets.size());
+      attribution_ = true;
+    } else if (spec.type == "referral") {
+      c.reward_cents = to_cents(spec.reward);
+      c.multiplier = static_cast<std::uint32_t>(std::lround(spec.multiplier * kTrustOne));
+      attribution_ = true;
+    } else if (spec.type == "fundraiser") {
+      c.goal_cents = to_cents(spec.goal);
+    }
+    channels_.push_back(std::move(c));
+  }
+}
+
+std::unique_ptr<CampaignRun> ScenarioCampaign::make_run() const {
+  return std::make_unique<Run>(graph_, population_, channels_, names_.size());
+}
+
+}  // namespace wom

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Incoming arcs of every agent, for the attribution of adoptions (who exposed whom).
+/// Built only when a run needs it: 12 bytes per arc.
+
+#include <span>
+#include <vector>
+
+#include "sim/network/graph.hpp"
+
+namespace wom {
+
+class InArcs {
+ public:
+  struct Entry {
+    NodeId tail;
+    ArcId arc;
+  };
+  explicit InArcs(const Graph& g) : offsets_(static_cast<std::size_t>(g.num_nodes()) + 1, 0), entries_(g.num_arcs()) {
+    for (ArcId a = 0; a < g.num_arcs(); ++a) ++offsets_[g.head(a) + 1];
+    for (NodeId v = 0; v < g.num_nodes(); ++v) offsets_[v + 1] += offsets_[v];
+    std::vector<ArcId> cursor(offsets_.begin(), offsets_.end() - 1);
+    for (NodeId u = 0; u < g.num_nodes(); ++u)  // tails ascending: entries sorted by tail
+      for (ArcId a = g.arc_begin(u); a < g.arc_end(u); ++a) entries_[cursor[g.head(a)]++] = {u, a};
+  }
+  /// The arcs into v, sorted by tail.
+  [[nodiscard]] std::span<const Entry> of(NodeId v) const noexcept {
+    return {entries_.data() + offsets_[v], entries_.data() + offsets_[v + 1]};
+  }
+
+ private:
+  std::vector<ArcId> offsets_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace wom

@@ -119,7 +119,35 @@ def validate_help_version():
     print("validate_help_version: ok")
 
 
-CASES = {f.__name__: f for f in (run_and_check_file, threads_identical, seed_changes_result, bad_input_exit_2,
+def compare_writes_table():
+    """wom compare prints the table and writes every run plus the table; channels add up."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "cmp.h5")
+        names = ("sponsored_posts", "friend_referrals", "influencer_posts")
+        p = wom("compare", *[os.path.join(EXAMPLES, n + ".toml") for n in names], "-o", out, "--threads", "2",
+                "--set", "run.replicates=6")
+        for n in names:
+            assert n in p.stdout.splitlines()[0], p.stdout
+        printed = re.search(r"adopters \(final\)\s+([0-9.]+)", p.stdout).group(1)
+        with h5py.File(out, "r") as f:
+            assert f.attrs["complete"] == 1 and f.attrs["kind"] == "comparison"
+            variants = [v.decode() if isinstance(v, bytes) else v for v in f["comparison/variant"][:]]
+            assert variants == list(names), variants
+            metrics = [m.decode() if isinstance(m, bytes) else m for m in f["comparison/metric"][:]]
+            mean = f["comparison/mean"][:]
+            for i, n in enumerate(names):
+                g = f["variants/" + n]
+                final = g["series/cumulative_adopters"][:, -1]
+                assert abs(mean[i, metrics.index("adopters (final)")] - final.mean()) < 1e-9
+                by_channel = g["series/channel_adoptions"][:]
+                assert (by_channel.sum(axis=1) == g["series/new_adopters"][:]).all(), n
+                channels = [c.decode() if isinstance(c, bytes) else c for c in g["series/channel"][:]]
+                assert channels[:3] == ["seed", "friends", "spontaneous"], channels
+            assert abs(float(printed) - mean[0, metrics.index("adopters (final)")]) <= 0.05 + 1e-9
+    print("compare_writes_table: ok")
+
+
+CASES = {f.__name__: f for f in (compare_writes_table, run_and_check_file, threads_identical, seed_changes_result, bad_input_exit_2,
                                   validate_help_version)}
 if __name__ == "__main__":
     CASES[CASE]()

@@ -27,10 +27,16 @@ def wom(*args, expect=0):
 
 
 def datasets(path):
-    """Every dataset's raw bytes, by name."""
+    """Every dataset's contents, by name: raw bytes for numbers, the values for strings."""
     out = {}
+
+    def take(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            data = obj[()]
+            out[name] = data.tolist() if data.dtype.kind == "O" else data.tobytes()
+
     with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()].tobytes()) if isinstance(obj, h5py.Dataset) else None)
+        f.visititems(take)
     return out
 
 

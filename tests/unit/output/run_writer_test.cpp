@@ -284,7 +284,9 @@ TEST_CASE("write_run writes the documented layout") {
     const std::vector<std::pair<std::string, hid_t>> fields = {
         {"replicate", H5T_STD_U32LE},   {"final_adopters", H5T_STD_U64LE}, {"final_fraction", H5T_IEEE_F64LE},
         {"peak_step", H5T_STD_I32LE},   {"peak_adopters", H5T_STD_U64LE},  {"steps_to_50", H5T_STD_I32LE},
-        {"steps_to_90", H5T_STD_I32LE}, {"last_step", H5T_STD_I32LE},      {"exposures", H5T_STD_U64LE}};
+        {"steps_to_90", H5T_STD_I32LE}, {"last_step", H5T_STD_I32LE},      {"exposures", H5T_STD_U64LE},
+        {"reach", H5T_STD_U64LE},       {"spend_cents", H5T_STD_I64LE},    {"money_cents", H5T_STD_I64LE},
+        {"money_24h_cents", H5T_STD_I64LE}, {"donors", H5T_STD_U64LE},     {"goal_step", H5T_STD_I32LE}};
     REQUIRE(H5Tget_nmembers(type) == static_cast<int>(fields.size()));
     std::size_t packed = 0;
     for (unsigned i = 0; i < fields.size(); ++i) {

@@ -14,6 +14,8 @@
 
 namespace wom {
 
+struct LayerSpec;
+
 /// `[network]`: a generator with its parameters, or an edge list.
 struct NetworkSpec {
   /// "complete", "gnp", "gnm", "barabasi_albert", "watts_strogatz", "configuration", "sbm",
@@ -36,15 +38,39 @@ struct NetworkSpec {
   bool directed = false;               ///< gnp/gnm: directed arcs; edge_list: file is directed
   std::string path;                    ///< edge_list: file (resolved against the scenario's folder)
   std::optional<std::uint64_t> seed;   ///< generator seed; default derives from [run] seed
+  /// complete: K_n with n above this is implicit (no arcs stored; Graph::implicit_complete_graph)
+  NodeId implicit_above = 4096;
+  std::string name = "network";        ///< layer name (attribution of word of mouth per layer)
+  /// `[[network.layer]]`: further layers over the same agents (this spec is layer 0); empty
+  /// in the specs of those layers themselves. Built by build_network (sim/network/layers.hpp).
+  std::vector<LayerSpec> layers{};
 };
 
 /// `[trust]`: how much an exposure over an arc weighs, in [0, 2).
+/// Friend trust: channel (brand, influencer) trust is set per channel, not here.
 struct TrustSpec {
   /// "constant" (value), "inverse_in_degree" (1/in-degree of the head, the classic LT weights),
-  /// "weight" (edge-list third column times `scale`).
+  /// "weight" (edge-list third column times `scale`), "tie_strength" (`strong` or `weak` by
+  /// embeddedness), "random" (drawn from `distribution`). See sim/network/trust.hpp.
   std::string rule = "constant";
   double value = 1.0;
   double scale = 1.0;
+  std::string measure{};               ///< tie_strength: "common_neighbours" or "overlap"
+  double cutoff = 0.0;                 ///< tie_strength: strong when measure >= cutoff
+  double strong = 1.0;                 ///< tie_strength: trust of strong ties
+  double weak = 0.0;                   ///< tie_strength: trust of weak ties
+  Distribution distribution{Distribution::Kind::kConstant, 1.0};  ///< random: per-arc trust
+  bool symmetric = false;              ///< random: both arcs of an edge draw the same trust
+  std::optional<std::uint64_t> seed{}; ///< random: default derives from the network seed
+  /// Arcs with a negative edge-list weight (distrust): "" (no sign handling: the weight rule
+  /// rejects them), "ignore" (trust 0), "oppose" (the rule's trust, flagged Graph::distrust).
+  std::string negative{};
+};
+
+/// One `[[network.layer]]`: arcs over the agents of [network] with their own trust rule.
+struct LayerSpec {
+  NetworkSpec network;  ///< generator or edge list, and `name`
+  TrustSpec trust;      ///< this layer's rule (`[trust]` is layer 0's)
 };
 
 /// `[population]`: per-agent attributes, each drawn per replicate from its own stream.

@@ -140,7 +140,21 @@ DegreeStats Graph::degree_stats() const {
 std::uint64_t Graph::memory_bytes() const noexcept {
   return offsets_.size() * sizeof(ArcId) + heads_.size() * sizeof(NodeId) +
          trust_.size() * sizeof(Trust) + weights_.size() * sizeof(float) +
-         labels_.size() * sizeof(std::uint64_t);
+         labels_.size() * sizeof(std::uint64_t) + distrust_.size() * sizeof(std::uint64_t) +
+         layer_.size() * sizeof(std::uint8_t);
+}
+
+void Graph::set_distrust_bits(std::vector<std::uint64_t> bits) {
+  if (!bits.empty() && bits.size() != (num_arcs() + 63) / 64) {
+    throw Error("Graph::set_distrust_bits: " + std::to_string(bits.size()) + " words for " +
+                std::to_string(num_arcs()) + " arcs");
+  }
+  distrust_ = std::move(bits);
+}
+
+void Graph::set_layer_name(std::string name) {
+  if (layer_names_.size() != 1) throw Error("Graph::set_layer_name: the graph has several layers");
+  layer_names_[0] = std::move(name);
 }
 
 }  // namespace wom

@@ -16,6 +16,8 @@
 
 namespace wom {
 
+struct NetworkLayer;
+
 /// Edges as read or generated, before CSR construction. Column layout keeps 100 M edges
 /// at 8 bytes each (12 with weights).
 struct EdgeBuffer {
@@ -59,6 +61,21 @@ class Graph {
   [[nodiscard]] ArcId num_arcs() const noexcept { return heads_.size(); }
   /// Whether the input was directed (an undirected graph stores every edge twice).
   [[nodiscard]] bool directed() const noexcept { return directed_; }
+
+  /// The complete graph K_n without stored arcs (K_100000 would need 10^10): the CSR is empty,
+  /// so every agent has out_degree 0 and frontier (push) models would see no neighbours.
+  /// Models that support it check implicit_complete() and work through global counts (each
+  /// agent is adjacent to the n - 1 others); the registry refuses it to the others with an
+  /// InputError. Built by `[network] generator = "complete"` above `implicit_above` agents.
+  [[nodiscard]] static Graph implicit_complete_graph(NodeId n) {
+    Graph g;
+    g.n_ = n;
+    g.offsets_.assign(static_cast<std::size_t>(n) + 1, 0);
+    g.implicit_complete_ = true;
+    return g;
+  }
+  /// Whether this is an implicit complete graph (see implicit_complete_graph).
+  [[nodiscard]] bool implicit_complete() const noexcept { return implicit_complete_; }
 
   [[nodiscard]] ArcId arc_begin(NodeId u) const noexcept { return offsets_[u]; }
   [[nodiscard]] ArcId arc_end(NodeId u) const noexcept { return offsets_[u + 1]; }
@@ -107,8 +124,35 @@ class Graph {
   void set_labels(std::vector<std::uint64_t> labels) { labels_ = std::move(labels); }
   [[nodiscard]] std::uint64_t label(NodeId u) const noexcept { return labels_.empty() ? u : labels_[u]; }
 
-  /// Bytes held by the CSR arrays (offsets, heads, trust, weights, labels).
+  /// Bytes held by the CSR arrays (offsets, heads, trust, weights, labels, layer ids,
+  /// distrust bits).
   [[nodiscard]] std::uint64_t memory_bytes() const noexcept;
+
+  // ---- signed ties (sim/network/trust.hpp, `[trust] negative = "oppose"`) ----
+  /// Whether some arc is a distrust arc (a negative edge-list weight kept as opposition).
+  [[nodiscard]] bool has_distrust() const noexcept { return !distrust_.empty(); }
+  /// Whether arc `a` carries distrust: its trust() is then the magnitude of a negative
+  /// influence (linear threshold subtracts it from the pressure instead of adding it).
+  [[nodiscard]] bool distrust(ArcId a) const noexcept {
+    return !distrust_.empty() && ((distrust_[a >> 6] >> (a & 63)) & 1u) != 0;
+  }
+  /// Packed distrust flags, bit (a % 64) of word a / 64 for arc a; empty when no arc has one.
+  [[nodiscard]] const std::vector<std::uint64_t>& distrust_bits() const noexcept { return distrust_; }
+  /// Sets the flags: empty, or (num_arcs() + 63) / 64 words (all-zero words are stored as
+  /// given; pass an empty vector for "none"). @throws Error on another size.
+  void set_distrust_bits(std::vector<std::uint64_t> bits);
+
+  // ---- layers (sim/network/layers.hpp) ----
+  /// Number of layers; 1 unless the graph was merged from several (merge_layers).
+  [[nodiscard]] std::size_t layer_count() const noexcept { return layer_names_.size(); }
+  /// Layer of arc `a`, in [0, layer_count()); 0 on a one-layer graph (no array is stored).
+  [[nodiscard]] std::uint8_t layer(ArcId a) const noexcept { return layer_.empty() ? 0 : layer_[a]; }
+  /// Per-arc layer ids; empty on a one-layer graph.
+  [[nodiscard]] const std::vector<std::uint8_t>& layers() const noexcept { return layer_; }
+  /// Layer names in layer-id order (scenario `name` keys); {"network"} by default.
+  [[nodiscard]] const std::vector<std::string>& layer_names() const noexcept { return layer_names_; }
+  /// Names a one-layer graph's only layer. @throws Error on a multi-layer graph.
+  void set_layer_name(std::string name);
 
  private:
   NodeId n_ = 0;
@@ -119,6 +163,12 @@ class Graph {
   bool uniform_trust_ = true;
   std::vector<float> weights_;
   std::vector<std::uint64_t> labels_;
+  std::vector<std::uint64_t> distrust_;                 ///< packed bits; empty: no distrust arc
+  std::vector<std::uint8_t> layer_;                     ///< per-arc layer id; empty: one layer
+  std::vector<std::string> layer_names_{"network"};
+  bool implicit_complete_ = false;                      ///< K_n_ with no arcs stored
+
+  friend Graph merge_layers(std::vector<NetworkLayer> layers);
 };
 
 }  // namespace wom

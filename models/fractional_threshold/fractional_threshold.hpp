@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Fractional threshold (Watts 2002, "A simple model of global cascades on random
+/// networks", PNAS 99(9)).
+///
+/// Agent v, with k_v in-neighbours and threshold φ_v drawn per replicate from
+/// `[population] threshold`, adopts at step t when the fraction of its in-neighbours adopted
+/// by step t-1 reaches φ_v:
+///
+///     m_v(t-1) / k_v >= φ_v .
+///
+/// The test is exact integer arithmetic: with Φ_v = floor(φ_v·2^32), v adopts once
+/// m_v·2^32 >= Φ_v·k_v, i.e. once m_v reaches need_v = max(1, ceil(Φ_v·k_v/2^32)). Rounding φ
+/// down at 2^-32 lets a fraction equal to the φ written pass (2 of 5 neighbours at φ = 0.4).
+/// Trust is not used (every adopted neighbour counts 1); agents with no in-neighbours never
+/// adopt. Equations and validation: models/fractional_threshold/README.md, docs/models.md.
+
+#include <cstdint>
+
+#include "models/fractional_threshold/neighbour_count.hpp"
+#include "sim/distribution.hpp"
+#include "sim/engine.hpp"
+#include "sim/network/neighbourhood.hpp"
+#include "sim/random.hpp"
+
+namespace wom {
+
+class FractionalThreshold {
+ public:
+  static constexpr bool kUsesPressure = true;
+  struct Replicate {
+    std::uint64_t threshold_key;
+  };
+
+  /// @param graph the network it will run on (its in-degrees are the denominators).
+  /// @throws InputError on an implicit complete graph.
+  FractionalThreshold(Distribution threshold, const Graph& graph) : threshold_(threshold), in_degree_(graph) {
+    neighbour_count::require_arcs(graph, "fractional_threshold");
+  }
+
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    return spread_frontier(*this, ctx);
+  }
+
+  [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
+    return {stream_key(seed, replicate, Stream::kThreshold)};
+  }
+
+  /// Adopted in-neighbours v needs, a pure function of (seed, replicate, v).
+  [[nodiscard]] std::uint32_t need_of(const Replicate& rep, const Graph& g, NodeId v) const {
+    CounterEngine engine(derive(rep.threshold_key, v));
+    const double phi = threshold_.sample(engine);
+    return neighbour_count::need_for_fraction(neighbour_count::fraction_fixed(phi), in_degree_(g, v));
+  }
+
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
+    return neighbour_count::count_exposure<kParallel>(
+        ctx.state, ctx.graph.head(arc), [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+  }
+
+ private:
+  Distribution threshold_;
+  InDegrees in_degree_;
+};
+
+}  // namespace wom

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Maki–Thompson rumour (Maki & Thompson 1973, "Mathematical Models and Applications";
+/// large-population limit: Sudbury 1985, "The proportion of the population never hearing a
+/// rumour", J. Appl. Prob. 22(2)).
+///
+/// Agents are ignorant, spreaders or stiflers. A spreader u contacts a uniformly random
+/// out-neighbour v: if v is ignorant, v becomes a spreader; otherwise (v is a spreader or a
+/// stifler) u becomes a stifler. (A spreader with no neighbour becomes a stifler.) On the
+/// complete graph, from one spreader, the fraction that never hears the rumour tends to
+/// θ ≈ 0.203188, the root in (0, 1) of θ = e^{-2(1-θ)}.
+///
+/// Updates (`update`):
+/// - random_sequential (default): in step t the spreaders of the end of step t-1 call one at
+///   a time, in a random order (keyed by step), each seeing the effect of the calls before it;
+///   agents that became spreaders in step t call from step t+1. Each call is made by a current
+///   spreader to a uniform neighbour, so on the complete graph the sequence of outcomes is the
+///   classic process's jump chain exactly: only the time axis differs.
+/// - synchronous: every spreader calls at once and outcomes are judged on the state of step
+///   t-1 (two spreaders calling each other both become stiflers, and an ignorant called twice
+///   converts once without stifling anyone): a different process with a different final size
+///   (docs/validation.md shows by how much), kept for comparison.
+/// - continuous: every spreader calls at rate 1 per step (Gillespie: exponential waiting times,
+///   the caller uniform among the spreaders); a call at time in (t-1, t] belongs to step t.
+///   This is the classic continuous-time process exactly.
+/// A replicate runs serially; parallelism is across replicates. Draws: random_sequential and
+/// synchronous key the order by (step, position) and each call by (step, caller); continuous
+/// takes successive draws of the replicate's contact stream. Either way the result is a
+/// function of the seed.
+///
+/// Outputs: adopters = agents that heard the rumour (spreaders and stiflers), new_adopters[t] =
+/// new spreaders, active_sharers[t] = spreaders at the end of step t-1, exposures[t] = calls.
+/// Works on the implicit complete graph (a call picks one of the N-1 others).
+/// Equations and validation: models/rumour/README.md, docs/models.md.
+
+#include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "sim/engine.hpp"
+#include "sim/network/neighbourhood.hpp"
+#include "sim/random.hpp"
+
+namespace wom {
+
+class Rumour {
+ public:
+  enum class Update { kRandomSequential, kSynchronous, kContinuous };
+  static constexpr bool kUsesPressure = false;
+  enum : std::uint8_t { kIgnorant = 0, kSpreader = 1, kStifler = 2 };
+  struct Replicate {
+    std::uint64_t contact_key;
+  };
+  struct Workspace {
+    explicit Workspace(NodeId n) : status(n, kIgnorant), position(n, 0) {}
+    void reset() {
+      for (const NodeId v : heard) status[v] = kIgnorant;
+      heard.clear();
+      spreaders.clear();
+      clock = 0.0;
+      draws = 0;
+      started = false;
+    }
+    std::vector<std::uint8_t> status;
+    std::vector<std::uint32_t> position;  ///< index in `spreaders` (continuous)
+    std::vector<NodeId> heard;            ///< every agent not ignorant, for reset
+    std::vector<NodeId> spreaders;
+    std::vector<NodeId> order, fresh, stifled;  ///< per-step scratch
+    double clock = 0.0;                   ///< continuous: time of the last event
+    std::uint64_t draws = 0;              ///< continuous: draws consumed
+    bool started = false;
+  };
+
+  explicit Rumour(Update update) : update_(update) {}
+
+  [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
+    return {stream_key(seed, replicate, Stream::kContact)};
+  }
+
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    auto& ws = *ctx.workspace;
+    if (!ws.started) {  // the seeds are the first spreaders
+      for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
+        const NodeId v = ctx.state.adopters[i];
+        ws.status[v] = kSpreader;
+        ws.heard.push_back(v);
+        ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
+        ws.spreaders.push_back(v);
+      }
+      ws.started = true;
+    }
+    StepReport report;
+    report.spreaders = ws.spreaders.size();
+    report.quiet = ws.spreaders.empty();
+    if (report.quiet) return report;
+    switch (update_) {
+      case Update::kRandomSequential: report.exposures = random_sequential(ctx); break;
+      case Update::kSynchronous: report.exposures = synchronous(ctx); break;
+      case Update::kContinuous: report.exposures = continuous(ctx); break;
+    }
+    return report;
+  }
+
+ private:
+  template <class Ctx>
+  static void hear(const Ctx& ctx, detail::AdopterSink<false>& sink, NodeId v) {
+    auto& ws = *ctx.workspace;
+    ws.status[v] = kSpreader;
+    ws.heard.push_back(v);
+    detail::claim<false>(ctx.state, v, ctx.step);
+    sink.push(v);
+  }
+
+  /// Keeps the spreaders still spreading (order kept), then appends `fresh`.
+  template <class Workspace>
+  static void regroup(Workspace& ws) {
+    std::size_t kept = 0;
+    for (const NodeId u : ws.spreaders)
+      if (ws.status[u] == kSpreader) ws.spreaders[kept++] = u;
+    ws.spreaders.resize(kept);
+    ws.spreaders.insert(ws.spreaders.end(), ws.fresh.begin(), ws.fresh.end());
+    ws.fresh.clear();
+  }
+
+  template <class Ctx>
+  std::uint64_t random_sequential(const Ctx& ctx) const {
+    auto& ws = *ctx.workspace;
+    const std::uint64_t key = derive(ctx.replicate.contact_key, static_cast<std::uint64_t>(ctx.step));
+    const std::uint64_t order_key = derive(key, 0), call_key = derive(key, 1);
+    ws.order.assign(ws.spreaders.begin(), ws.spreaders.end());
+    for (std::size_t i = ws.order.size(); i > 1; --i)  // Fisher–Yates
+      std::swap(ws.order[i - 1], ws.order[bounded(draw64(order_key, i - 1), i)]);
+    detail::AdopterSink<false> sink(ctx.state);
+    for (const NodeId u : ws.order) {  // every u is a spreader: only its own call stifles it
+      const NodeId v = random_neighbour(ctx.graph, u, draw64(call_key, u));
+      if (v != kNoNode && ws.status[v] == kIgnorant) {
+        hear(ctx, sink, v);
+        ws.fresh.push_back(v);
+      } else {
+        ws.status[u] = kStifler;
+      }
+    }
+    regroup(ws);
+    return ws.order.size();
+  }
+
+  template <class Ctx>
+  std::uint64_t synchronous(const Ctx& ctx) const {
+    auto& ws = *ctx.workspace;
+    const std::uint64_t call_key =
+        derive(derive(ctx.replicate.contact_key, static_cast<std::uint64_t>(ctx.step)), 1);
+    ws.order.clear();    // ignorants called
+    ws.stifled.clear();  // callers who reached someone who knew
+    for (const NodeId u : ws.spreaders) {  // judged on the state of step t-1: nothing changes yet
+      const NodeId v = random_neighbour(ctx.graph, u, draw64(call_key, u));
+      if (v != kNoNode && ws.status[v] == kIgnorant) ws.order.push_back(v);
+      else ws.stifled.push_back(u);
+    }
+    detail::AdopterSink<false> sink(ctx.state);
+    for (const NodeId v : ws.order) {
+      if (ws.status[v] != kIgnorant) continue;  // called twice
+      hear(ctx, sink, v);
+      ws.fresh.push_back(v);
+    }
+    for (const NodeId u : ws.stifled) ws.status[u] = kStifler;
+    const std::uint64_t calls = ws.spreaders.size();
+    regroup(ws);
+    return calls;
+  }
+
+  template <class Ctx>
+  std::uint64_t continuous(const Ctx& ctx) const {
+    auto& ws = *ctx.workspace;
+    const std::uint64_t key = ctx.replicate.contact_key;
+    const double end = ctx.step;
+    detail::AdopterSink<false> sink(ctx.state);
+    std::uint64_t calls = 0;
+    while (!ws.spreaders.empty()) {
+      const double y = static_cast<double>(ws.spreaders.size());
+      const double wait = -std::log1p(-to_unit(draw64(key, ws.draws++))) / y;
+      if (ws.clock + wait > end) {  // memoryless: the next call is drawn afresh from the step's end
+        ws.clock = end;
+        break;
+      }
+      ws.clock += wait;
+      const NodeId u = ws.spreaders[bounded(draw64(key, ws.draws++), ws.spreaders.size())];
+      const NodeId v = random_neighbour(ctx.graph, u, draw64(key, ws.draws++));
+      ++calls;
+      if (v != kNoNode && ws.status[v] == kIgnorant) {
+        hear(ctx, sink, v);
+        ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
+        ws.spreaders.push_back(v);
+      } else {  // u stops spreading: swap-remove
+        ws.status[u] = kStifler;
+        const std::uint32_t at = ws.position[u];
+        const NodeId last = ws.spreaders.back();
+        ws.spreaders[at] = last;
+        ws.position[last] = at;
+        ws.spreaders.pop_back();
+      }
+    }
+    return calls;
+  }
+
+  Update update_;
+};
+
+}  // namespace wom

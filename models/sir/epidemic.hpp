@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Discrete-time SIR and SIS epidemics (Kermack & McKendrick 1927; on networks: Newman
+/// 2002, "Spread of epidemic disease on networks", Phys. Rev. E 66, 016128; discrete-time SIS:
+/// Wang, Chakrabarti, Wang & Faloutsos 2003, "Epidemic spreading in real networks: an
+/// eigenvalue viewpoint", SRDS).
+///
+/// Synchronous steps. Let I(t-1) be the agents infected at the end of step t-1. In step t
+///   1. every u in I(t-1) transmits over each out-arc u→v with probability β, independently
+///      (draw keyed by (step, arc)); a susceptible v that receives a transmission is infected
+///      at step t;
+///   2. every u in I(t-1) then recovers with probability γ (draw keyed by (step, agent)): SIR
+///      removes it for good, SIS makes it susceptible again from step t+1.
+/// The infectious period is geometric, P(D = d) = γ(1-γ)^(d-1), d >= 1 steps, so in SIR an arc
+/// transmits during the infection with probability T = 1 - E[(1-β)^D] = β / (β + γ - βγ):
+/// the final size is that of bond percolation with occupation T.
+/// On the implicit complete graph step 1 is a sweep: each susceptible is infected with
+/// probability 1 - (1-β)^|I(t-1)| (draw keyed by (step, agent)).
+///
+/// Outputs: the engine's adopters are the agents ever infected (adopted_at = first infection),
+/// so new_adopters = first infections, cumulative_adopters = ever infected (SIR: I + R);
+/// active_sharers[t] = |I(t-1)|, the agents infectious during step t (the prevalence);
+/// exposures[t] = arcs over which they could transmit (|I(t-1)|·(N-1) on K_N).
+/// Equations and validation: models/sir/README.md, models/sis/README.md, docs/models.md.
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "sim/agent_list.hpp"
+#include "sim/engine.hpp"
+#include "sim/network/neighbourhood.hpp"
+#include "sim/random.hpp"
+
+namespace wom {
+
+enum class Compartments { kSir, kSis };
+
+template <Compartments kKind>
+class DiscreteEpidemic {
+ public:
+  static constexpr bool kSis = kKind == Compartments::kSis;
+  static constexpr bool kUsesPressure = false;
+  struct Replicate {
+    std::uint64_t transmit_key, recover_key, sweep_key;
+  };
+  struct Workspace {
+    explicit Workspace(NodeId n) : agents(n), infected(n), fresh(n), infected_now(kSis ? n : 0, 0) {}
+    void reset() {
+      if constexpr (kSis) {
+        for (const NodeId v : infected) infected_now[v] = 0;
+      }
+      infected.clear();
+      fresh.clear();
+      susceptible.clear();
+      started = false;
+    }
+    NodeId agents;
+    AgentList infected;                      ///< I(t-1), then I(t)
+    AgentList fresh;                         ///< infected in the current step
+    AgentList susceptible;                   ///< SIR on K_N: the sweep's list (allocated on use)
+    std::vector<std::uint8_t> infected_now;  ///< SIS: 1 while infected
+    bool started = false;
+  };
+
+  /// @param beta per-contact transmission probability per step; @param gamma recovery
+  /// probability per step; both in [0, 1].
+  DiscreteEpidemic(double beta, double gamma)
+      : beta_(beta), beta53_(fixed53(beta)), gamma53_(fixed53(gamma)) {}
+
+  [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
+    return {stream_key(seed, replicate, Stream::kSpread), stream_key(seed, replicate, Stream::kRecovery),
+            stream_key(seed, replicate, Stream::kAdoption)};
+  }
+
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    const Graph& g = ctx.graph;
+    ReplicateState& s = ctx.state;
+    auto& ws = *ctx.workspace;
+    const std::uint64_t t = static_cast<std::uint64_t>(ctx.step);
+    if (!ws.started) {  // the seeds are I(0)
+      for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
+        ws.infected.push(s.adopters[i]);
+        if constexpr (kSis) ws.infected_now[s.adopters[i]] = 1;
+      }
+      if (!kSis && g.implicit_complete()) {
+        ws.susceptible = AgentList(g.num_nodes());
+        for (NodeId v = 0; v < g.num_nodes(); ++v)
+          if (s.adopted_at[v] == kNever) ws.susceptible.push(v);
+      }
+      ws.started = true;
+    }
+    const std::size_t ni = ws.infected.size();
+    StepReport report;
+    report.spreaders = ni;
+    report.quiet = ni == 0;
+    if (ni == 0) return report;
+
+    // 1. Transmission from I(t-1).
+    if (g.implicit_complete()) {
+      report.exposures = static_cast<std::uint64_t>(ni) * (g.num_nodes() - 1);
+      const double prob = 1.0 - std::pow(1.0 - beta_, static_cast<double>(ni));
+      const std::uint64_t key = derive(ctx.replicate.sweep_key, t);
+      const std::size_t n = kSis ? g.num_nodes() : ws.susceptible.size();
+      const auto body = [&]<bool kParallel>(std::size_t b, std::size_t e) {
+        Infector<kParallel> infect(ctx);
+        for (std::size_t i = b; i < e; ++i) {
+          const NodeId v = kSis ? static_cast<NodeId>(i) : ws.susceptible[i];
+          if (kSis && ws.infected_now[v]) continue;
+          if (to_unit(draw64(key, v)) < prob) infect(v);
+        }
+      };
+      if (ctx.may_split && n >= 16 * ctx.parallel_frontier) {
+        tbb::this_task_arena::isolate([&] {
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096),
+                            [&](const auto& r) { body.template operator()<true>(r.begin(), r.end()); });
+        });
+      } else {
+        body.template operator()<false>(0, n);
+      }
+      if constexpr (!kSis) {  // drop the newly infected from the sweep list
+        std::size_t kept = 0;
+        NodeId* list = ws.susceptible.data();
+        for (std::size_t i = 0; i < n; ++i)
+          if (s.adopted_at[list[i]] == kNever) list[kept++] = list[i];
+        ws.susceptible.truncate(kept);
+      }
+    } else {
+      const std::uint64_t key = derive(ctx.replicate.transmit_key, t);
+      if (ctx.may_split && ni >= ctx.parallel_frontier) {
+        std::atomic<std::uint64_t> arcs{0};
+        tbb::this_task_arena::isolate([&] {
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ni, 32), [&](const auto& r) {
+            arcs.fetch_add(transmit<true>(ctx, key, r.begin(), r.end()), std::memory_order_relaxed);
+          });
+        });
+        report.exposures = arcs.load();
+      } else {
+        report.exposures = transmit<false>(ctx, key, 0, ni);
+      }
+    }
+
+    // 2. Recovery of I(t-1), in list order (serial: O(|I|)); then I(t) = survivors + fresh.
+    const std::uint64_t rkey = derive(ctx.replicate.recover_key, t);
+    NodeId* list = ws.infected.data();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < ni; ++i) {
+      const NodeId u = list[i];
+      if ((draw64(rkey, u) >> 11) < gamma53_) {
+        if constexpr (kSis) ws.infected_now[u] = 0;
+      } else {
+        list[kept++] = u;
+      }
+    }
+    for (const NodeId v : ws.fresh) list[kept++] = v;
+    ws.infected.truncate(kept);
+    ws.fresh.clear();
+    return report;
+  }
+
+ private:
+  static std::uint64_t fixed53(double x) { return static_cast<std::uint64_t>(std::llround(std::ldexp(x, 53))); }
+
+  /// Infects a susceptible agent at step ctx.step, once: SIS claims its infection flag, and
+  /// the engine's adoption step records the first infection.
+  template <bool kParallel>
+  class Infector {
+   public:
+    template <class Ctx>
+    explicit Infector(const Ctx& ctx)
+        : s_(ctx.state), ws_(*ctx.workspace), step_(ctx.step), adopters_(ctx.state), fresh_(ctx.workspace->fresh) {}
+    void operator()(NodeId v) {
+      if constexpr (kSis) {
+        if constexpr (kParallel) {
+          std::uint8_t expected = 0;
+          if (!std::atomic_ref<std::uint8_t>(ws_.infected_now[v]).compare_exchange_strong(expected, 1,
+                                                                                         std::memory_order_relaxed))
+            return;
+        } else {
+          if (ws_.infected_now[v]) return;
+          ws_.infected_now[v] = 1;
+        }
+        fresh_.push(v);
+        if (detail::claim<kParallel>(s_, v, step_)) adopters_.push(v);
+      } else {
+        if (!detail::claim<kParallel>(s_, v, step_)) return;
+        fresh_.push(v);
+        adopters_.push(v);
+      }
+    }
+
+   private:
+    ReplicateState& s_;
+    Workspace& ws_;
+    Step step_;
+    detail::AdopterSink<kParallel> adopters_;
+    AgentList::Sink<kParallel> fresh_;
+  };
+
+  template <bool kParallel, class Ctx>
+  std::uint64_t transmit(const Ctx& ctx, std::uint64_t key, std::size_t begin, std::size_t end) const {
+    const Graph& g = ctx.graph;
+    const auto& ws = *ctx.workspace;
+    Infector<kParallel> infect(ctx);
+    std::uint64_t arcs = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const NodeId u = ws.infected[i];
+      const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
+      arcs += ae - ab;
+      for (ArcId a = ab; a < ae; ++a) {
+        if ((draw64(key, a) >> 11) >= beta53_) continue;  // decide before touching the head
+        infect(g.head(a));
+      }
+    }
+    return arcs;
+  }
+
+  double beta_;
+  std::uint64_t beta53_, gamma53_;  ///< probabilities × 2^53
+};
+
+using DiscreteSir = DiscreteEpidemic<Compartments::kSir>;
+using DiscreteSis = DiscreteEpidemic<Compartments::kSis>;
+
+}  // namespace wom

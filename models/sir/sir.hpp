@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file SIR epidemic: discrete time (models/sir/epidemic.hpp, `update = "synchronous"`) and
+/// its continuous-time limit (`update = "continuous"`, below).
+///
+/// Continuous time (the Markovian SIR on a network; event-driven algorithm of Kiss, Miller &
+/// Simon 2017, "Mathematics of Epidemics on Networks", ch. A.1): β and γ are rates per step.
+/// An agent infected at time τ_u draws its infectious period D_u ~ Exp(γ) (keyed by agent),
+/// and each out-arc a = u→v a delay X_a ~ Exp(β) (keyed by arc); if X_a < D_u, v is infected at
+/// τ_u + X_a unless something infected it earlier. Events are processed in time order; one
+/// with time in (t-1, t] happens in step t (adoption step t). Each agent is infected at most
+/// once and each arc tried at most once, so agent and arc ids are complete counters and the
+/// result is a function of the seed. A replicate runs serially (parallelism is across
+/// replicates). The transmissibility is T = β/(β+γ), the β, γ → 0 limit of the discrete
+/// β/(β+γ-βγ). Supported on graphs with stored arcs: on the implicit complete graph every
+/// infection would schedule N-1 delays (O(N²)), so it is refused there (use the discrete form).
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "models/sir/epidemic.hpp"
+#include "sim/engine.hpp"
+#include "sim/error.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/random.hpp"
+
+namespace wom {
+
+class ContinuousSir {
+ public:
+  static constexpr bool kUsesPressure = false;
+  struct Replicate {
+    std::uint64_t transmit_key, recover_key;
+  };
+  struct Workspace {
+    explicit Workspace(NodeId n) : pending(n, kNone) {}
+    void reset() {
+      for (const NodeId v : touched) pending[v] = kNone;
+      touched.clear();
+      queue.clear();
+      infected = 0;
+      started = false;
+    }
+    static constexpr double kNone = std::numeric_limits<double>::infinity();
+    EventQueue queue;
+    std::vector<double> pending;  ///< earliest scheduled infection time per agent
+    std::vector<NodeId> touched;  ///< agents with a pending time, for reset
+    std::uint64_t infected = 0;   ///< currently infected
+    bool started = false;
+  };
+  enum : std::uint32_t { kInfect = 0, kRecover = 1 };
+
+  /// @param beta transmission rate per arc per step; @param gamma recovery rate per step.
+  /// @throws InputError on an implicit complete graph.
+  ContinuousSir(double beta, double gamma, const Graph& graph) : beta_(beta), gamma_(gamma) {
+    if (graph.implicit_complete()) {
+      throw InputError("model.update: continuous-time sir needs the network's arcs, but the complete graph of " +
+                       std::to_string(graph.num_nodes()) +
+                       " agents is implicit; use update = \"synchronous\" there (or raise network.implicit_above)");
+    }
+  }
+
+  [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
+    return {stream_key(seed, replicate, Stream::kSpread), stream_key(seed, replicate, Stream::kRecovery)};
+  }
+
+  template <class Ctx>
+  [[nodiscard]] StepReport step(const Ctx& ctx) const {
+    ReplicateState& s = ctx.state;
+    auto& ws = *ctx.workspace;
+    StepReport report;
+    if (!ws.started) {
+      for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i)
+        report.exposures += infect(ctx, s.adopters[i], 0.0);
+      ws.started = true;
+    }
+    report.spreaders = ws.infected;  // infected at time t-1
+    report.quiet = ws.infected == 0;
+    const double end = ctx.step;
+    detail::AdopterSink<false> sink(s);
+    while (!ws.queue.empty() && ws.queue.top().time <= end) {
+      const TimedEvent e = ws.queue.pop();
+      if (e.kind == kRecover) {
+        --ws.infected;
+        continue;
+      }
+      if (s.adopted_at[e.agent] != kNever || e.time != ws.pending[e.agent]) continue;  // superseded
+      detail::claim<false>(s, e.agent, ctx.step);
+      sink.push(e.agent);
+      report.exposures += infect(ctx, e.agent, e.time);
+    }
+    return report;
+  }
+
+ private:
+  static double exponential(std::uint64_t bits, double rate) noexcept {
+    if (rate <= 0) return std::numeric_limits<double>::infinity();
+    return -std::log1p(-to_unit(bits)) / rate;
+  }
+
+  /// u is infected at time τ: schedules its recovery and its transmissions. Returns arcs tried.
+  template <class Ctx>
+  std::uint64_t infect(const Ctx& ctx, NodeId u, double tau) const {
+    const Graph& g = ctx.graph;
+    auto& ws = *ctx.workspace;
+    ++ws.infected;
+    const double d = exponential(draw64(ctx.replicate.recover_key, u), gamma_);
+    if (d < std::numeric_limits<double>::infinity()) ws.queue.push({tau + d, u, kRecover});
+    const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
+    for (ArcId a = ab; a < ae; ++a) {
+      const NodeId v = g.head(a);
+      if (ctx.state.adopted_at[v] != kNever) continue;
+      const double x = exponential(draw64(ctx.replicate.transmit_key, a), beta_);
+      if (!(x < d)) continue;
+      const double at = tau + x;
+      if (at >= ws.pending[v]) continue;
+      if (ws.pending[v] == Workspace::kNone) ws.touched.push_back(v);
+      ws.pending[v] = at;
+      ws.queue.push({at, v, kInfect});
+    }
+    return ae - ab;
+  }
+
+  double beta_, gamma_;
+};
+
+}  // namespace wom

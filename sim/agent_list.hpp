@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file A fixed-capacity list of agents that threads append to, for models' per-step sets
+/// (infected agents, candidates). Appends in parallel steps are batched per thread, so the
+/// shared cursor is touched once per batch; the order of a parallel step's entries depends
+/// on scheduling, so models use such lists only where the outcome depends on the set, not
+/// the order (every draw is keyed by agent or arc, never by position).
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "sim/types.hpp"
+
+namespace wom {
+
+class AgentList {
+ public:
+  AgentList() = default;
+  explicit AgentList(std::size_t capacity) : items_(capacity) {}
+  AgentList(const AgentList& other) : items_(other.items_), end_(other.size()) {}
+  AgentList& operator=(const AgentList& other) {
+    items_ = other.items_;
+    end_.store(other.size(), std::memory_order_relaxed);
+    return *this;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return end_.load(std::memory_order_relaxed); }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return items_.size(); }
+  [[nodiscard]] NodeId operator[](std::size_t i) const noexcept { return items_[i]; }
+  [[nodiscard]] NodeId* data() noexcept { return items_.data(); }
+  [[nodiscard]] const NodeId* begin() const noexcept { return items_.data(); }
+  [[nodiscard]] const NodeId* end() const noexcept { return items_.data() + size(); }
+  void clear() noexcept { end_.store(0, std::memory_order_relaxed); }
+  /// Keeps the first `n` entries (after an in-place compaction).
+  void truncate(std::size_t n) noexcept { end_.store(n, std::memory_order_relaxed); }
+  /// Serial append.
+  void push(NodeId v) noexcept {
+    const std::size_t i = size();
+    items_[i] = v;
+    end_.store(i + 1, std::memory_order_relaxed);
+  }
+  /// Reserves `count` slots for concurrent writers; returns the first.
+  std::size_t claim_slots(std::size_t count) noexcept { return end_.fetch_add(count, std::memory_order_relaxed); }
+
+  /// Appends through a per-thread batch when kParallel (flushed on destruction).
+  template <bool kParallel>
+  class Sink {
+   public:
+    explicit Sink(AgentList& list) : list_(list) {}
+    ~Sink() { flush(); }
+    Sink(const Sink&) = delete;
+    Sink& operator=(const Sink&) = delete;
+    void push(NodeId v) {
+      if constexpr (!kParallel) {
+        list_.push(v);
+      } else {
+        buffer_[count_++] = v;
+        if (count_ == buffer_.size()) flush();
+      }
+    }
+    void flush() {
+      if constexpr (kParallel) {
+        if (count_ == 0) return;
+        const std::size_t at = list_.claim_slots(count_);
+        std::copy_n(buffer_.begin(), count_, list_.items_.begin() + static_cast<std::ptrdiff_t>(at));
+        count_ = 0;
+      }
+    }
+
+   private:
+    AgentList& list_;
+    std::array<NodeId, kParallel ? 256 : 1> buffer_{};
+    std::size_t count_ = 0;
+  };
+
+ private:
+  std::vector<NodeId> items_;
+  std::atomic<std::size_t> end_{0};
+};
+
+}  // namespace wom

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+#include "cli/sweep_mpi.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "sim/error.hpp"
+
+#if WOM_WITH_MPI
+#define OMPI_SKIP_MPICXX 1  // the C API only: no deprecated C++ bindings
+#include <mpi.h>
+#endif
+
+namespace wom::cli {
+
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+
+int launcher_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}) {
+    if (const char* v = std::getenv(name)) {
+      const int n = std::atoi(v);
+      if (n > 0) return n;
+    }
+  }
+  return 1;
+}
+
+#if WOM_WITH_MPI
+
+bool built_with_mpi() { return true; }
+
+namespace {
+
+enum Tag : int { kRequest = 1, kAssign = 2, kResult = 3, kError = 4, kDone = 5 };
+/// Idle waits between polls grow from kPollMin to kPollMax while nothing happens: prompt
+/// when messages flow, two thousand wake-ups a second at most when they do not. Other ranks
+/// ask for points before they run out, so a reply's latency hides behind queued points.
+constexpr auto kPollMin = std::chrono::microseconds(50);
+constexpr auto kPollMax = std::chrono::microseconds(500);
+
+class Backoff {
+ public:
+  /// The wait to use now; the next one is twice as long (up to kPollMax).
+  std::chrono::microseconds next() {
+    const auto wait = wait_;
+    wait_ = std::min(wait_ * 2, std::chrono::duration_cast<std::chrono::microseconds>(kPollMax));
+    return wait;
+  }
+  void idle() { std::this_thread::sleep_for(next()); }
+  void busy() { wait_ = kPollMin; }
+
+ private:
+  std::chrono::microseconds wait_ = kPollMin;
+};
+
+void check(int status, const char* call) {
+  if (status != MPI_SUCCESS) {
+    char text[MPI_MAX_ERROR_STRING];
+    int length = 0;
+    MPI_Error_string(status, text, &length);
+    throw Error(std::string("MPI: ") + call + " failed: " + std::string(text, static_cast<std::size_t>(length)));
+  }
+}
+
+void send_bytes(const std::string& bytes, int to, int tag) {
+  check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, to, tag, MPI_COMM_WORLD), "MPI_Send");
+}
+
+std::string receive_bytes(const MPI_Status& probed) {
+  int count = 0;
+  check(MPI_Get_count(&probed, MPI_BYTE, &count), "MPI_Get_count");
+  std::string bytes(static_cast<std::size_t>(count), '\0');
+  check(MPI_Recv(bytes.data(), count, MPI_BYTE, probed.MPI_SOURCE, probed.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  return bytes;
+}
+
+}  // namespace
+
+MpiSession::MpiSession() {
+  int provided = 0;
+  check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  if (provided < MPI_THREAD_SERIALIZED) {
+    MPI_Finalize();
+    throw Error("MPI: this MPI library does not support MPI_THREAD_SERIALIZED, which wom sweep needs");
+  }
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+bool MpiSession::all(bool ok) {
+  int mine = ok ? 1 : 0, every = 0;
+  check(MPI_Allreduce(&mine, &every, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+  return every == 1;
+}
+
+std::string MpiSession::broadcast(const std::string& text) {
+  unsigned long long length = text.size();
+  check(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  std::string out = rank_ == 0 ? text : std::string(length, '\0');
+  check(MPI_Bcast(out.data(), static_cast<int>(length), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return out;
+}
+
+std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector& collector) {
+  std::pair<std::string, int> error{"", 0};
+  int active = size_ - 1;
+  Backoff backoff;
+  while (active > 0) {
+    int flag = 0;
+    MPI_Status status;
+    check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag == 0) {
+      backoff.idle();
+      continue;
+    }
+    backoff.busy();
+    const int from = status.MPI_SOURCE;
+    switch (status.MPI_TAG) {
+      case kRequest: {
+        int want = 0;
+        check(MPI_Recv(&want, 1, MPI_INT, from, kRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+        // Guided self-scheduling: big batches early, single points at the end.
+        const std::size_t left = queue.size();
+        const std::size_t batch =
+            std::clamp<std::size_t>(left / (4 * static_cast<std::size_t>(size_)), static_cast<std::size_t>(std::max(want, 1)), 256);
+        const std::vector<std::uint32_t> points = queue.take(batch);
+        check(MPI_Send(points.data(), static_cast<int>(points.size()), MPI_UINT32_T, from, kAssign, MPI_COMM_WORLD),
+              "MPI_Send");
+        break;
+      }
+      case kResult:
+        collector.add_encoded(receive_bytes(status));
+        break;
+      case kError: {
+        const std::string text = receive_bytes(status);
+        if (error.second == 0) error = {"rank " + std::to_string(from) + ": " + text.substr(1), text[0] == '2' ? 2 : 1};
+        queue.cancel();
+        break;
+      }
+      case kDone: {
+        int ignored = 0;
+        check(MPI_Recv(&ignored, 1, MPI_INT, from, kDone, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+        --active;
+        break;
+      }
+      default:
+        throw Error("MPI: unexpected message tag " + std::to_string(status.MPI_TAG) + " from rank " +
+                    std::to_string(from));
+    }
+  }
+  return error;
+}
+
+void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
+  bool requested = false, exhausted = false, error_sent = false;
+  std::size_t low_water = 4 * std::size_t{lanes};
+  Backoff backoff;
+  // Results in flight. Non-blocking: a send larger than MPI's eager limit waits for rank 0
+  // to receive it, and meanwhile this thread must go on asking for points.
+  struct Sending {
+    std::string bytes;
+    MPI_Request request = MPI_REQUEST_NULL;
+  };
+  std::deque<Sending> sending;  // a deque: elements stay where they are while MPI reads them
+  for (;;) {
+    bool busy = false;
+    while (auto result = outbox.try_pop()) {
+      Sending& s = sending.emplace_back();
+      s.bytes = encode_point(*result);
+      check(MPI_Isend(s.bytes.data(), static_cast<int>(s.bytes.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD,
+                      &s.request),
+            "MPI_Isend");
+      busy = true;
+    }
+    while (!sending.empty()) {
+      int sent = 0;
+      check(MPI_Test(&sending.front().request, &sent, MPI_STATUS_IGNORE), "MPI_Test");
+      if (sent == 0) break;
+      sending.pop_front();
+    }
+    if (const auto error = outbox.error(); error && !error_sent) {
+      send_bytes((error->second == 2 ? "2" : "1") + error->first, 0, kError);
+      error_sent = true;
+      queue.cancel();
+    }
+    // Ask while four points per lane (or half the last batch) are still queued: a reply's
+    // latency (polling, a busy rank 0, a loaded machine) then hides behind their simulation.
+    if (!exhausted && !error_sent && !requested && queue.size() <= low_water) {
+      const int want = static_cast<int>(2 * lanes);
+      check(MPI_Send(&want, 1, MPI_INT, 0, kRequest, MPI_COMM_WORLD), "MPI_Send");
+      requested = true;
+    }
+    if (requested) {
+      int flag = 0;
+      MPI_Status status;
+      check(MPI_Iprobe(0, kAssign, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+      if (flag != 0) {
+        int count = 0;
+        check(MPI_Get_count(&status, MPI_UINT32_T, &count), "MPI_Get_count");
+        std::vector<std::uint32_t> points(static_cast<std::size_t>(count));
+        check(MPI_Recv(points.data(), count, MPI_UINT32_T, 0, kAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+        requested = false;
+        busy = true;
+        if (points.empty()) {
+          exhausted = true;
+          queue.close();
+        } else {
+          queue.push(points);
+          low_water = std::max(4 * std::size_t{lanes}, points.size() / 2);
+        }
+      }
+    }
+    // Done once nothing more will be computed here and everything computed was sent. An
+    // outstanding request is always answered (rank 0 serves until every rank is done).
+    if (!requested && (exhausted || error_sent) && outbox.drained() && sending.empty()) {
+      int zero = 0;
+      check(MPI_Send(&zero, 1, MPI_INT, 0, kDone, MPI_COMM_WORLD), "MPI_Send");
+      return;
+    }
+    if (busy) {
+      backoff.busy();
+    } else if (requested || exhausted || error_sent) {
+      backoff.idle();  // polling for rank 0's reply, or for the lanes to finish
+    } else {
+      queue.wait_low(low_water, backoff.next());  // woken as soon as the lanes need points
+    }
+  }
+}
+
+#else  // built without MPI
+
+bool built_with_mpi() { return false; }
+
+MpiSession::MpiSession() {
+  throw Error("this wom was built without MPI (install OpenMPI and configure with -DWOM_WITH_MPI=ON)");
+}
+MpiSession::~MpiSession() = default;
+bool MpiSession::all(bool ok) { return ok; }
+std::string MpiSession::broadcast(const std::string& text) { return text; }
+std::pair<std::string, int> MpiSession::coordinate(PointQueue&, Collector&) { return {"", 0}; }
+void MpiSession::serve(PointQueue&, Outbox&, unsigned) {}
+
+#endif
+
+}  // namespace wom::cli

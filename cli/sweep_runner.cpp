@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+#include "cli/sweep_runner.hpp"
+
+#include <chrono>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "cli/progress.hpp"
+#include "sim/error.hpp"
+
+namespace wom::cli {
+
+// ---- PointQueue -------------------------------------------------------------------------------
+
+void PointQueue::push(std::span<const std::uint32_t> points) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (closed_) return;  // cancelled: whatever still arrives is not wanted
+    points_.insert(points_.end(), points.begin(), points.end());
+  }
+  ready_.notify_all();
+}
+
+std::optional<std::uint32_t> PointQueue::pop() {
+  std::unique_lock lock(mutex_);
+  ready_.wait(lock, [&] { return !points_.empty() || closed_; });
+  if (points_.empty()) return std::nullopt;
+  const std::uint32_t p = points_.front();
+  points_.pop_front();
+  if (points_.size() == low_water_) low_.notify_all();
+  return p;
+}
+
+void PointQueue::wait_low(std::size_t n, std::chrono::microseconds timeout) {
+  std::unique_lock lock(mutex_);
+  low_water_ = n;
+  low_.wait_for(lock, timeout, [&] { return points_.size() <= n || closed_; });
+  low_water_ = 0;
+}
+
+std::vector<std::uint32_t> PointQueue::take(std::size_t n) {
+  const std::lock_guard lock(mutex_);
+  n = std::min(n, points_.size());
+  std::vector<std::uint32_t> out(points_.begin(), points_.begin() + static_cast<std::ptrdiff_t>(n));
+  points_.erase(points_.begin(), points_.begin() + static_cast<std::ptrdiff_t>(n));
+  return out;
+}
+
+void PointQueue::close() {
+  {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  ready_.notify_all();
+}
+
+void PointQueue::cancel() {
+  {
+    const std::lock_guard lock(mutex_);
+    points_.clear();
+    closed_ = true;
+  }
+  ready_.notify_all();
+}
+
+std::size_t PointQueue::size() const {
+  const std::lock_guard lock(mutex_);
+  return points_.size();
+}
+
+// ---- PointComputer ----------------------------------------------------------------------------
+
+SweepPointResult PointComputer::compute(std::uint32_t index) {
+  const SweepPoint& point = plan_.points.at(index);
+  Prepared prepared;
+  double build_seconds = 0.0;
+  std::shared_future<Prepared> ready, donor;
+  std::promise<Prepared> promise;
+  bool build = false;
+  {
+    const std::lock_guard lock(mutex_);
+    auto it = cache_.find(point.prepared_key);
+    if (it == cache_.end()) {
+      build = true;
+      for (const auto& [key, entry] : cache_) {
+        if (entry.graph_key == point.graph_key) donor = entry.ready;
+      }
+      if (!donor.valid()) ++built_;
+      ready = promise.get_future().share();
+      it = cache_.emplace(point.prepared_key, Entry{ready, point.graph_key, 0}).first;
+      while (cache_.size() > std::max<std::size_t>(cache_size_, 1)) {
+        auto oldest = cache_.begin();
+        for (auto e = cache_.begin(); e != cache_.end(); ++e) {
+          if (e->second.last_use < oldest->second.last_use && e != it) oldest = e;
+        }
+        if (oldest == it) break;
+        cache_.erase(oldest);  // users hold their own shared_ptr: it lives on until they finish
+      }
+    } else {
+      ready = it->second.ready;
+    }
+    it->second.last_use = ++clock_;
+  }
+  if (build) {
+    try {
+      Prepared same_network;
+      if (donor.valid()) {
+        try {
+          same_network = donor.get();  // waits if another lane is still building it
+        } catch (...) {  // that lane reports its own failure; build ours from scratch
+        }
+      }
+      prepared = std::make_shared<const PreparedScenario>(point.scenario,
+                                                         same_network ? &same_network->graph() : nullptr);
+      build_seconds = prepared->build_seconds();
+      promise.set_value(prepared);
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+      throw;
+    }
+  } else {
+    prepared = ready.get();
+  }
+
+  const Scenario& s = point.scenario;
+  // Options from the shared preparation ([network] and [[channel]] are equal by key), then
+  // everything [run] says for this point.
+  EngineOptions options = prepared->engine_options();
+  options.steps = s.run.steps;
+  options.replicates = plan_.replicates;
+  options.seed = point.seed;
+  options.step_hours = s.run.step_hours;
+  options.stop_when_quiet = s.run.stop_when_quiet;
+  options.record_adoption_steps = false;
+  options.record_series = true;
+
+  SweepPointResult result;
+  const auto t0 = std::chrono::steady_clock::now();
+  result.run = prepared->simulate(s, options);
+  result.simulate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.point = index;
+  result.seed = point.seed;
+  result.arcs = prepared->graph().num_arcs();
+  result.directed = prepared->graph().directed();
+  result.build_seconds = build_seconds;
+  return result;
+}
+
+std::size_t PointComputer::networks_built() const {
+  const std::lock_guard lock(mutex_);
+  return built_;
+}
+
+// ---- lanes ------------------------------------------------------------------------------------
+
+void run_lanes(PointQueue& queue, PointComputer& computer, unsigned lanes,
+               const std::function<void(SweepPointResult&&)>& done) {
+  std::mutex mutex;
+  std::exception_ptr error;
+  const auto lane = [&] {
+    while (const auto point = queue.pop()) {
+      try {
+        SweepPointResult result;
+        // Isolated: a lane waiting for its own replicates never picks up another lane's
+        // point, which would hold this point's result back until that one finished.
+        tbb::this_task_arena::isolate([&] { result = computer.compute(*point); });
+        done(std::move(result));
+      } catch (...) {
+        const std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        queue.cancel();
+        return;
+      }
+    }
+  };
+  tbb::parallel_for(
+      tbb::blocked_range<unsigned>(0, std::max(lanes, 1U), 1),
+      [&](const tbb::blocked_range<unsigned>& range) {
+        for (unsigned i = range.begin(); i != range.end(); ++i) lane();
+      },
+      tbb::simple_partitioner());
+  if (error) std::rethrow_exception(error);
+}
+
+// ---- Collector --------------------------------------------------------------------------------
+
+namespace {
+/// How often the checkpoint writer looks for finished points.
+constexpr auto kWriterPeriod = std::chrono::milliseconds(20);
+}  // namespace
+
+Collector::Collector(std::size_t total, std::vector<SweepPointResult> resumed, std::optional<SweepCheckpoint> checkpoint,
+                     Progress* progress)
+    : total_(total), resumed_(resumed.size()), checkpoint_(std::move(checkpoint)), progress_(progress) {
+  for (SweepPointResult& r : resumed) {
+    const std::uint32_t point = r.point;
+    results_.emplace(point, std::move(r));
+  }
+  if (progress_ != nullptr) progress_->update(results_.size());
+  writer_ = std::thread([this] { write_loop(); });
+}
+
+Collector::~Collector() {
+  try {
+    finish();
+  } catch (...) {  // reported by finish() when called explicitly
+  }
+}
+
+void Collector::store(SweepPointResult&& result, std::string bytes) {
+  std::size_t done;
+  {
+    const std::lock_guard lock(mutex_);
+    const std::uint32_t point = result.point;
+    if (!results_.emplace(point, std::move(result)).second) return;  // already have it
+    pending_.emplace_back(point, std::move(bytes));
+    done = results_.size();
+  }
+  // No wake-up: the writer looks every kWriterPeriod, so a lane never pays for a context
+  // switch per point, and a crash loses at most that much work.
+  if (progress_ != nullptr) progress_->update(std::min(done, total_));
+}
+
+void Collector::add(SweepPointResult&& result) { store(std::move(result), std::string()); }
+
+void Collector::add_encoded(std::string&& bytes) {
+  SweepPointResult result = decode_point(bytes);
+  store(std::move(result), std::move(bytes));
+}
+
+void Collector::write_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait_for(lock, kWriterPeriod, [&] { return stopping_; });
+    if (pending_.empty() && !stopping_) continue;
+    if (pending_.empty()) return;
+    std::vector<std::pair<std::uint32_t, std::string>> batch;
+    batch.swap(pending_);
+    std::vector<SweepCheckpoint::Entry> entries;
+    entries.reserve(batch.size());
+    // Encoding reads results_ entries, which are never modified or erased once stored.
+    for (auto& [point, bytes] : batch) {
+      if (bytes.empty()) {
+        const SweepPointResult& r = results_.at(point);
+        lock.unlock();
+        bytes = encode_point(r);
+        lock.lock();
+      }
+      entries.push_back({point, std::move(bytes)});
+    }
+    lock.unlock();
+    try {
+      if (checkpoint_ && !write_error_) checkpoint_->append(entries);
+    } catch (...) {
+      write_error_ = std::current_exception();
+    }
+    lock.lock();
+  }
+}
+
+void Collector::finish() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+  if (write_error_) std::rethrow_exception(std::exchange(write_error_, nullptr));
+}
+
+// ---- Outbox -----------------------------------------------------------------------------------
+
+void Outbox::push(SweepPointResult&& result) {
+  const std::lock_guard lock(mutex_);
+  results_.push_back(std::move(result));
+}
+
+std::optional<SweepPointResult> Outbox::try_pop() {
+  const std::lock_guard lock(mutex_);
+  if (results_.empty()) return std::nullopt;
+  SweepPointResult r = std::move(results_.front());
+  results_.pop_front();
+  return r;
+}
+
+void Outbox::fail(std::string message, int code) {
+  const std::lock_guard lock(mutex_);
+  if (!error_) error_ = std::pair{std::move(message), code};
+}
+
+std::optional<std::pair<std::string, int>> Outbox::error() const {
+  const std::lock_guard lock(mutex_);
+  return error_;
+}
+
+void Outbox::close() {
+  const std::lock_guard lock(mutex_);
+  closed_ = true;
+}
+
+bool Outbox::drained() const {
+  const std::lock_guard lock(mutex_);
+  return closed_ && results_.empty();
+}
+
+// ---- errors -----------------------------------------------------------------------------------
+
+int exit_status(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const InputError&) {
+    return 2;
+  } catch (const IoError&) {
+    return 2;
+  } catch (...) {
+    return 1;
+  }
+}
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+}  // namespace wom::cli

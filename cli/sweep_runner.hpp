@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Running a sweep's points on one process: a queue of point indices, lanes that take points
+// from it and simulate them (TBB), a cache that lets points share a network, and rank 0's
+// collector, which keeps the results, records each in the checkpoint and shows progress.
+// The MPI transport (sweep_mpi.hpp) feeds the same queue on other ranks and carries their
+// results to the collector; nothing here knows about MPI.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "output/sweep_checkpoint.hpp"
+#include "output/sweep_writer.hpp"
+#include "scenarios/pipeline.hpp"
+#include "scenarios/sweep.hpp"
+
+namespace wom::cli {
+
+class Progress;
+
+/// Point indices waiting to be simulated. Lanes pop one at a time (waiting while it is empty
+/// but open); the MPI coordinator takes batches for other ranks.
+class PointQueue {
+ public:
+  /// Adds points (ignored once closed).
+  void push(std::span<const std::uint32_t> points);
+  /// The next point; waits while the queue is empty and open; nullopt once closed and empty.
+  std::optional<std::uint32_t> pop();
+  /// Up to `n` points without waiting.
+  std::vector<std::uint32_t> take(std::size_t n);
+  /// Waits up to `timeout` until at most `n` points are queued (or it is closed): a rank's
+  /// communication thread sleeps here until its lanes need more points.
+  void wait_low(std::size_t n, std::chrono::microseconds timeout);
+  /// No more points will come.
+  void close();
+  /// Drops what is queued and closes (an error stops the sweep).
+  void cancel();
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable low_;
+  std::size_t low_water_ = 0;  ///< a wait_low is waiting for this size
+  std::deque<std::uint32_t> points_;
+  bool closed_ = false;
+};
+
+/// Simulates points of a plan. Points with equal prepared keys share one PreparedScenario
+/// (made once, by the first lane that needs it), and a new PreparedScenario copies the graph
+/// of a cached one with the same graph key rather than generating it again; the most
+/// recently used `cache_size` stay cached.
+class PointComputer {
+ public:
+  PointComputer(const SweepPlan& plan, std::size_t cache_size) : plan_(plan), cache_size_(cache_size) {}
+  /// All replicates of point `point`. Thread-safe.
+  [[nodiscard]] SweepPointResult compute(std::uint32_t point);
+  /// Networks generated (or read) so far, not counting copies.
+  [[nodiscard]] std::size_t networks_built() const;
+
+ private:
+  using Prepared = std::shared_ptr<const PreparedScenario>;
+  struct Entry {
+    std::shared_future<Prepared> ready;
+    std::string graph_key;
+    std::uint64_t last_use = 0;
+  };
+  const SweepPlan& plan_;
+  std::size_t cache_size_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry> cache_;
+  std::uint64_t clock_ = 0;
+  std::size_t built_ = 0;
+};
+
+/// Runs `lanes` lanes concurrently (TBB tasks), each taking points from `queue` until it is
+/// closed and empty, simulating each inside its own task isolation and passing the result
+/// to `done`. The first exception cancels the queue and is rethrown once every lane stopped.
+void run_lanes(PointQueue& queue, PointComputer& computer, unsigned lanes,
+               const std::function<void(SweepPointResult&&)>& done);
+
+/// Rank 0's store of finished points. A background thread appends each to the checkpoint
+/// (group commit: whatever arrived while the last write was syncing goes in the next).
+class Collector {
+ public:
+  /// `total`: points of this sweep (or shard); `resumed`: taken from the checkpoint.
+  Collector(std::size_t total, std::vector<SweepPointResult> resumed, std::optional<SweepCheckpoint> checkpoint,
+            Progress* progress);
+  ~Collector();
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  /// A point computed here. Thread-safe.
+  void add(SweepPointResult&& result);
+  /// A point computed on another rank, as encoded there. Thread-safe.
+  void add_encoded(std::string&& bytes);
+  /// Waits until every point is in the checkpoint; rethrows a checkpoint write error.
+  void finish();
+  /// The results by point index (those not computed are absent).
+  [[nodiscard]] std::map<std::uint32_t, SweepPointResult>& results() { return results_; }
+  [[nodiscard]] std::size_t resumed() const noexcept { return resumed_; }
+  [[nodiscard]] SweepCheckpoint* checkpoint() { return checkpoint_ ? &*checkpoint_ : nullptr; }
+
+ private:
+  void store(SweepPointResult&& result, std::string bytes);
+  void write_loop();
+
+  std::size_t total_;
+  std::size_t resumed_;
+  std::optional<SweepCheckpoint> checkpoint_;
+  Progress* progress_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::uint32_t, SweepPointResult> results_;
+  /// Points waiting for the writer: encoded already (remote) or to be encoded there.
+  std::vector<std::pair<std::uint32_t, std::string>> pending_;
+  bool stopping_ = false;
+  std::exception_ptr write_error_;
+  std::thread writer_;
+};
+
+/// Results of a non-zero rank waiting to be sent to rank 0, plus the first error.
+class Outbox {
+ public:
+  void push(SweepPointResult&& result);
+  std::optional<SweepPointResult> try_pop();
+  /// Records an error (the first one wins): `code` is the exit status it means.
+  void fail(std::string message, int code);
+  [[nodiscard]] std::optional<std::pair<std::string, int>> error() const;
+  /// The lanes have stopped: nothing more will be pushed.
+  void close();
+  [[nodiscard]] bool drained() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<SweepPointResult> results_;
+  std::optional<std::pair<std::string, int>> error_;
+  bool closed_ = false;
+};
+
+/// Exit status main gives an exception (2: the user's input or files; 1: a bug).
+int exit_status(const std::exception_ptr& error);
+/// The message of an exception.
+std::string describe(const std::exception_ptr& error);
+
+}  // namespace wom::cli

@@ -28,5 +28,11 @@ struct Command {
 
 Command add_run_command(CLI::App& wom, Invocation& invocation);
 Command add_validate_command(CLI::App& wom, Invocation& invocation);
+Command add_compare_command(CLI::App& wom, Invocation& invocation);
+Command add_sweep_command(CLI::App& wom, Invocation& invocation);  // and add_merge_command: issue 5
+Command add_merge_command(CLI::App& wom, Invocation& invocation);
+Command add_inspect_command(CLI::App& wom, Invocation& invocation);
+Command add_export_command(CLI::App& wom, Invocation& invocation);
+Command add_plot_command(CLI::App& wom, Invocation& invocation);
 
 }  // namespace wom::cli

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   const std::vector<cli::Command> commands{
       cli::add_run_command(app, inv),
       cli::add_validate_command(app, inv),
+      cli::add_compare_command(app, inv),
+      cli::add_sweep_command(app, inv), cli::add_merge_command(app, inv),
+      cli::add_inspect_command(app, inv), cli::add_export_command(app, inv), cli::add_plot_command(app, inv),
   };
 
   try {

@@ -8,8 +8,11 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "output/run_writer.hpp"
 #include "scenarios/pipeline.hpp"
+#include "scenarios/schema.hpp"
+#include "sim/error.hpp"
 
 namespace wom::cli {
 namespace {
@@ -21,6 +24,7 @@ struct Options {
   std::string seed;
   bool force = false;
   bool quiet = false;
+  bool dry_run = false;
 };
 
 /// Mean and 95% CI over replicates of one summary field; NaN entries (undefined steps) skipped.
@@ -59,16 +63,38 @@ void print_summary(const PreparedScenario& p, const RunResult& r, double run_s, 
               run_s / r.replicates, out.c_str());
 }
 
+/// --dry-run: everything a run checks and builds, then the resolved scenario and the
+/// network's size instead of a simulation. Writes nothing.
+int dry_run(const Options& o, const PreparedScenario& prepared) {
+  if (!o.output.empty()) check_output_path(o.output, o.force);
+  const Scenario& sc = prepared.scenario();
+  const Graph& g = prepared.graph();
+  std::printf("# %s: valid. Resolved scenario (defaults filled in):\n%s", sc.path.string().c_str(),
+              resolved_scenario_toml(sc).c_str());
+  std::printf("# network: %u agents, %llu arcs (%s), mean out-degree %.3g; built in %.3f s\n", g.num_nodes(),
+              static_cast<unsigned long long>(g.num_arcs()), g.directed() ? "directed" : "undirected: 2 arcs per edge",
+              g.num_nodes() ? static_cast<double>(g.num_arcs()) / g.num_nodes() : 0.0, prepared.build_seconds());
+  std::printf("# dry run: %u replicates x %d steps not simulated; nothing written\n", sc.run.replicates,
+              sc.run.steps);
+  return 0;
+}
+
 int run(const Options& o, const Invocation& inv) {
+  if (o.output.empty() && !o.dry_run) throw InputError("run: --output is required (or --dry-run)");
   Provenance prov;
   prov.started_utc = utc_now();
   auto overrides = o.overrides;
   if (!o.seed.empty()) overrides.push_back("run.seed=" + o.seed);
   const PreparedScenario prepared(load_scenario(o.scenario, overrides));
+  if (o.dry_run) return dry_run(o, prepared);
   check_output_path(o.output, o.force);
 
   const auto t0 = std::chrono::steady_clock::now();
-  const RunResult result = prepared.simulate();
+  EngineOptions engine = prepared.engine_options();
+  Progress progress("run", engine.replicates, "replicates", Progress::wanted(o.quiet));
+  engine.on_replicate_done = progress.callback();
+  const RunResult result = prepared.simulate(engine);
+  progress.finish();
   const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const Scenario& sc = prepared.scenario();
@@ -93,12 +119,14 @@ Command add_run_command(CLI::App& wom, Invocation& invocation) {
   auto o = std::make_shared<Options>();
   CLI::App* app = wom.add_subcommand("run", "Run a scenario and write its time series and summaries to HDF5");
   app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
-  app->add_option("-o,--output", o->output, "Output HDF5 file (written atomically)")->required();
+  app->add_option("-o,--output", o->output, "Output HDF5 file (written atomically); required unless --dry-run");
   app->add_option("--seed", o->seed, "Master seed, overriding [run] seed")->check(CLI::NonNegativeNumber);
   app->add_option("--set", o->overrides, "Override a scenario key: --set model.probability=0.05 (repeatable)");
   add_threads_option(*app, invocation);
   app->add_flag("-f,--force", o->force, "Replace the output file if it exists");
-  app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  app->add_flag("-q,--quiet", o->quiet, "Print nothing on success (and no progress bar)");
+  app->add_flag("-n,--dry-run", o->dry_run,
+                "Validate, build the network, print the resolved scenario and the network's size; simulate and write nothing");
   return {app, [o](const Invocation& inv) { return run(*o, inv); }};
 }
 

@@ -64,6 +64,9 @@ std::string expected_type(Kind kind) {
     case Kind::kSwitch: return "string";
     case Kind::kIntArray: return "array of integers";
     case Kind::kDistribution: return "float or table {dist = ...}";
+    case Kind::kTable: return "table";
+    case Kind::kSubtable: return "table";
+    case Kind::kSubtableArray: return "array of tables";
   }
   return "";
 }
@@ -219,6 +222,7 @@ class Loader {
   std::optional<Value> checked_float(const Field& field, const toml::node& node, double value,
                                      const std::string& key);
   std::optional<Value> distribution(const Field& field, toml::node& node, const std::string& key);
+  void check_nested(const Field& field, toml::node& node, const std::string& key, Target& target);
 
   std::string file_;
   toml::table& root_;
@@ -609,6 +613,10 @@ bool Loader::check_table(const Table& declared, toml::table& table, const std::s
       continue;
     }
     if (f.kind == Kind::kSwitch) continue;  // broken: already reported
+    if (f.kind == Kind::kSubtable || f.kind == Kind::kSubtableArray) {
+      check_nested(f, *node, key, target);
+      continue;
+    }
     if (auto value = convert(f, *node, key)) f.access.set(target, *value);
   }
 
@@ -694,11 +702,50 @@ std::optional<Value> Loader::convert(const Field& field, toml::node& node, const
       break;
     case Kind::kDistribution:
       return distribution(field, node, key);
+    case Kind::kTable:
+      if (node.is_table()) return std::nullopt;  // its keys are its consumer's to check
+      break;
     case Kind::kSwitch:
+    case Kind::kSubtable:
+    case Kind::kSubtableArray:
       break;  // resolved in check_table
   }
   error(node, key, "expected " + expected_type(field.kind) + ", found " + type_name(node.type()));
   return std::nullopt;
+}
+
+/// A nested table (`[network.layer.trust]`) or array of tables (`[[network.layer]]`), each
+/// checked against `field.table` and stored where `field.nested` says.
+void Loader::check_nested(const Field& field, toml::node& node, const std::string& key, Target& target) {
+  if (field.kind == Kind::kSubtable) {
+    if (auto* table = node.as_table()) {
+      Target entry = field.nested.entry(target, 0);
+      check_table(*field.table, *table, key, entry);
+    } else {
+      error(node, key, "expected table, found " + type_name(node.type()));
+    }
+    return;
+  }
+  auto* array = node.as_array();
+  if (array == nullptr) {
+    error(node, key, "expected array of tables ([[" + key + "]]), found " + type_name(node.type()));
+    return;
+  }
+  if (static_cast<std::int64_t>(array->size()) > field.range.int_max) {
+    error(node, key, "expected at most " + std::to_string(field.range.int_max) + " entries, found " +
+                         std::to_string(array->size()));
+    return;
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string entry_key = key + "." + std::to_string(i);
+    toml::node& element = *array->get(i);
+    Target entry = field.nested.entry(target, i);
+    if (auto* table = element.as_table()) {
+      check_table(*field.table, *table, entry_key, entry);
+    } else {
+      error(element, entry_key, "expected table, found " + type_name(element.type()));
+    }
+  }
 }
 
 std::optional<Value> Loader::distribution(const Field& field, toml::node& node, const std::string& key) {

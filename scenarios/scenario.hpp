@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/model_spec.hpp"
+#include "scenarios/sweep_spec.hpp"
 #include "sim/spec.hpp"
 
 namespace wom {
@@ -31,6 +32,7 @@ struct Scenario {
   }
   RunSpec run;
   OutputSpec output;
+  SweepSpec sweep;                     ///< [sweep]; only `wom sweep` reads it
 };
 
 /// Loads, applies `overrides` ("dotted.key=value", TOML value syntax, bare words taken as

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "sim/network/layers.hpp"
+
 namespace wom::schema {
 namespace {
 
@@ -34,6 +36,10 @@ void assign(std::uint64_t& out, const Value& v) {
 void assign(std::optional<std::uint64_t>& out, const Value& v) {
   out = static_cast<std::uint64_t>(std::get<std::int64_t>(v));
 }
+void assign(std::optional<std::uint32_t>& out, const Value& v) {
+  out = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+}
+void assign(std::optional<double>& out, const Value& v) { out = std::get<double>(v); }
 template <class T>
 void assign(std::vector<T>& out, const Value& v) {
   const auto& in = std::get<std::vector<std::int64_t>>(v);
@@ -56,6 +62,14 @@ std::optional<Value> value_of(const std::optional<std::uint64_t>& v) {
   if (!v) return std::nullopt;
   return Value{static_cast<std::int64_t>(*v)};
 }
+std::optional<Value> value_of(const std::optional<std::uint32_t>& v) {
+  if (!v) return std::nullopt;
+  return Value{static_cast<std::int64_t>(*v)};
+}
+std::optional<Value> value_of(const std::optional<double>& v) {
+  if (!v) return std::nullopt;
+  return Value{*v};
+}
 template <class T>
 std::optional<Value> value_of(const std::vector<T>& v) {
   if (v.empty()) return std::nullopt;  // no array key takes an empty array
@@ -68,8 +82,23 @@ constexpr Access scenario_key() {
   return {[](Target& t, const Value& v) { assign((t.scenario->*Section).*Member, v); },
           [](const Target& t) { return value_of((t.scenario->*Section).*Member); }};
 }
+/// [network] (layer 0) or the [[network.layer]] entry `t` points at, and its trust.
+NetworkSpec& network_of(Target& t) { return t.network != nullptr ? *t.network : t.scenario->network; }
+const NetworkSpec& network_of(const Target& t) { return t.network != nullptr ? *t.network : t.scenario->network; }
+TrustSpec& trust_of(Target& t) { return t.trust != nullptr ? *t.trust : t.scenario->trust; }
+const TrustSpec& trust_of(const Target& t) { return t.trust != nullptr ? *t.trust : t.scenario->trust; }
 template <auto Member>
-constexpr Access network_key() { return scenario_key<&Scenario::network, Member>(); }
+constexpr Access network_key() {
+  return {[](Target& t, const Value& v) { assign(network_of(t).*Member, v); },
+          [](const Target& t) { return value_of(network_of(t).*Member); }};
+}
+template <auto Member>
+constexpr Access trust_key() {
+  return {[](Target& t, const Value& v) { assign(trust_of(t).*Member, v); },
+          [](const Target& t) { return value_of(trust_of(t).*Member); }};
+}
+/// Keys whose values live elsewhere (nested tables): nothing to store or print as `key = value`.
+constexpr Access kNoValue{[](Target&, const Value&) {}, [](const Target&) -> std::optional<Value> { return std::nullopt; }};
 template <auto Member>
 constexpr Access seed_key() {
   return {[](Target& t, const Value& v) { assign(t.channel->seed.*Member, v); },
@@ -110,7 +139,7 @@ std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 // ---- cross-key checks ------------------------------------------------------------------------
 
 void check_network(Target& t, Reporter& r) {
-  NetworkSpec& net = t.scenario->network;
+  NetworkSpec& net = network_of(t);
   // A lambda, since configuration and sbm derive n below.
   auto n_text = [&net] { return "n = " + std::to_string(net.n); };
   if (net.generator == "gnm") {
@@ -194,6 +223,57 @@ void check_network(Target& t, Reporter& r) {
   }
 }
 
+/// Rules that read the edge list's weights need one: `at` is the trust table's path.
+void check_trust_input(const NetworkSpec& net, const TrustSpec& trust, const std::string& at, Reporter& r) {
+  if (net.generator == "edge_list") return;
+  if (trust.rule == "weight") {
+    r.error(at + "rule", "rule 'weight' reads the weights of the layer's edge_list; generator " +
+                             in_quotes(net.generator) + " has none");
+  }
+  if (!trust.negative.empty()) {
+    r.error(at + "negative", "reads the signs of edge_list weights; generator " + in_quotes(net.generator) +
+                                 " has none");
+  }
+}
+
+/// [network] with its layers: names unique, generated layers as large as a generated layer 0.
+void check_network_layers(Target& t, Reporter& r) {
+  check_network(t, r);
+  const NetworkSpec& net = t.scenario->network;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const NetworkSpec& layer = net.layers[i].network;
+    const std::string at = "layer." + std::to_string(i) + ".";
+    if (layer.name == net.name) {
+      r.error(at + "name", "expected a name no other layer has, found " + in_quotes(layer.name) +
+                               ", the name of layer 0 ([network] name)");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (net.layers[j].network.name == layer.name) {
+        r.error(at + "name", "expected a name no other layer has, found " + in_quotes(layer.name) +
+                                 ", the name of network.layer." + std::to_string(j));
+      }
+    }
+    if (net.generator != "edge_list" && layer.generator != "edge_list" && layer.n != net.n) {
+      r.error(at + "n", "expected n = " + std::to_string(net.n) +
+                            " (a generated layer's agents are those of layer 0), found " + std::to_string(layer.n));
+    }
+  }
+}
+
+/// One [[network.layer]]: its generator keys, and its trust rule against its input.
+void check_layer(Target& t, Reporter& r) {
+  check_network(t, r);
+  check_trust_input(*t.network, *t.trust, "trust.", r);
+}
+
+void check_trust(Target& t, Reporter& r) {
+  const TrustSpec& trust = trust_of(t);
+  if (trust.rule == "tie_strength" && trust.measure == "overlap" && trust.cutoff > 1) {
+    r.error("cutoff", "expected a cutoff in [0, 1] for measure 'overlap' (an overlap is at most 1), found " +
+                          format_number(trust.cutoff));
+  }
+}
+
 void check_distribution(Target& t, Reporter& r) {
   const Distribution& d = *t.dist;
   const bool bounded = d.kind == Distribution::Kind::kUniform || d.kind == Distribution::Kind::kNormal ||
@@ -205,17 +285,20 @@ void check_distribution(Target& t, Reporter& r) {
 
 // ---- the declarations ------------------------------------------------------------------------
 
-const Table& network_table() {
-  static const Table table{
-      "network",
-      {
+/// The keys that describe one layer's arcs: [network] (layer 0) and every [[network.layer]].
+std::vector<Field> network_fields() {
+  return {
           {.key = "generator",
            .kind = Kind::kSwitch,
            .doc = "How the network is built (see the values below).",
            .required = true,
            .choices =
                {
-                   {"complete", "Complete graph K_n: every pair of agents is connected.", {{"n", true}}},
+                   {"complete",
+                    "Complete graph K_n: every pair of agents is connected. Above `implicit_above` "
+                    "agents no arcs are stored (K_100000 would need 10^10): the models that work "
+                    "through global counts (bass, sir, sis, rumour) run on it, the others refuse it.",
+                    {{"n", true}, {"implicit_above"}}},
                    {"gnp",
                     "Erdős–Rényi G(n, p): each pair (each ordered pair if directed) is connected "
                     "independently with probability p.",
@@ -261,6 +344,11 @@ const Table& network_table() {
            .access = network_key<&NetworkSpec::n>(),
            .default_doc = "required; `sbm`: the sum of `block_sizes`; `configuration`: the "
                           "length of `degrees`"},
+          {.key = "implicit_above",
+           .kind = Kind::kInt,
+           .doc = "complete: store no arcs when n is above this (an implicit complete graph).",
+           .range = ints(0, kMaxAgents),
+           .access = network_key<&NetworkSpec::implicit_above>()},
           {.key = "p",
            .kind = Kind::kFloat,
            .doc = "Probability of each edge (arc, if directed).",
@@ -351,13 +439,83 @@ const Table& network_table() {
            .range = ints(0),
            .access = network_key<&NetworkSpec::seed>(),
            .default_doc = "derived from `run.seed`"},
-      },
-      check_network};
+  };
+}
+
+const Table& trust_table();
+const Table& layer_table();
+
+/// [[network.layer]] entries live in NetworkSpec::layers of [network]; each one's trust
+/// table is the same Target (its `trust` pointer already names the layer's TrustSpec).
+constexpr Nested kLayerEntries{
+    [](Target& parent, std::size_t index) {
+      auto& layers = parent.scenario->network.layers;
+      if (layers.size() <= index) layers.resize(index + 1);
+      Target entry = parent;
+      entry.network = &layers[index].network;
+      entry.trust = &layers[index].trust;
+      return entry;
+    },
+    [](const Target& parent) { return parent.scenario->network.layers.size(); }};
+constexpr Nested kLayerTrust{[](Target& parent, std::size_t) { return parent; },
+                             [](const Target&) -> std::size_t { return 1; }};
+
+const Table& network_table() {
+  static const Table table = [] {
+    std::vector<Field> fields = network_fields();
+    fields.push_back({.key = "name",
+                      .kind = Kind::kString,
+                      .doc = "Name of layer 0 (this table's arcs), for outputs that attribute word of mouth per "
+                             "layer.",
+                      .access = network_key<&NetworkSpec::name>()});
+    fields.push_back({.key = "layer",
+                      .kind = Kind::kSubtableArray,
+                      .doc = "Further layers over the same agents, one `[[network.layer]]` table each (keys "
+                             "below), e.g. an online follower network beside the offline circle of friends. "
+                             "Word of mouth travels on every layer and is attributed to the layer it used.",
+                      .range = ints(0, static_cast<std::int64_t>(kMaxLayers) - 1),
+                      .table = &layer_table(),
+                      .access = kNoValue,
+                      .default_doc = "none (one layer)",
+                      .nested = kLayerEntries});
+    return Table{"network", std::move(fields), check_network_layers};
+  }();
+  return table;
+}
+
+const Table& layer_table() {
+  static const Table table = [] {
+    std::vector<Field> fields = network_fields();
+    for (Field& f : fields) {
+      if (f.key == "seed") f.default_doc = "derived from layer 0's seed and the layer's index";
+    }
+    fields.push_back({.key = "name",
+                      .kind = Kind::kString,
+                      .doc = "Name of the layer, unlike every other layer's.",
+                      .required = true,
+                      .access = network_key<&NetworkSpec::name>()});
+    fields.push_back({.key = "trust",
+                      .kind = Kind::kSubtable,
+                      .doc = "The layer's trust rule, with the keys of `[trust]`: a `[network.layer.trust]` "
+                             "table after the layer's `[[network.layer]]`, or inline, `trust = {rule = "
+                             "\"constant\", value = 0.1}`.",
+                      .table = &trust_table(),
+                      .access = kNoValue,
+                      .default_doc = "`{ rule = \"constant\", value = 1.0 }`",
+                      .nested = kLayerTrust});
+    return Table{"layer", std::move(fields), check_layer};
+  }();
   return table;
 }
 
 /// Trust and thresholds are 16-bit fixed point with 1.0 = 2^15 (sim/types.hpp).
 constexpr Range kFixedPointRange = closed(0, kTrustMax);
+
+constexpr Range kNonNegative = [] {
+  Range r;
+  r.min = 0;
+  return r;
+}();
 
 const Table& trust_table() {
   static const Table table{
@@ -365,7 +523,7 @@ const Table& trust_table() {
       {
           {.key = "rule",
            .kind = Kind::kSwitch,
-           .doc = "How much an exposure over an arc weighs.",
+           .doc = "How much a friend's word weighs over an arc.",
            .choices =
                {
                    {"constant", "`value` on every arc.", {{"value"}}},
@@ -375,22 +533,98 @@ const Table& trust_table() {
                     "weights (Kempe, Kleinberg & Tardos 2003).",
                     {}},
                    {"weight",
-                    "The edge list's third column times `scale`; needs `[network] edge_list`, "
-                    "and every product must lie in [0, 1.999969482421875].",
+                    "The edge list's third column times `scale`; needs an `edge_list`, and every "
+                    "product must lie in [0, 1.999969482421875] (signed ratings: see `negative`).",
                     {{"scale"}}},
+                   {"tie_strength",
+                    "Strength from embeddedness: an arc whose `measure` is at least `cutoff` is a "
+                    "strong tie and gets trust `strong`, the others `weak`. Measured in the layer's "
+                    "own network, read as undirected; O(sum of degree^2) at worst, in parallel.",
+                    {{"measure", true}, {"cutoff", true}, {"strong", true}, {"weak", true}}},
+                   {"random",
+                    "A draw from `distribution` per arc, a function of the seed, the layer and the "
+                    "ids of the arc's ends only. The two arcs of an undirected edge draw "
+                    "independently (a friendship can be trusted more one way than the other) unless "
+                    "`symmetric = true`.",
+                    {{"distribution", true}, {"symmetric"}, {"seed"}}},
                },
-           .access = scenario_key<&Scenario::trust, &TrustSpec::rule>()},
+           .access = trust_key<&TrustSpec::rule>()},
           {.key = "value",
            .kind = Kind::kFloat,
            .doc = "Trust of every arc (16-bit fixed point, resolution 2^-15).",
            .range = kFixedPointRange,
-           .access = scenario_key<&Scenario::trust, &TrustSpec::value>()},
+           .access = trust_key<&TrustSpec::value>()},
           {.key = "scale",
            .kind = Kind::kFloat,
-           .doc = "Factor applied to the edge weights.",
+           .doc = "Factor applied to the edge weights (0.1 maps a rating of 10 to trust 1).",
            .range = above(0),
-           .access = scenario_key<&Scenario::trust, &TrustSpec::scale>()},
-      }};
+           .access = trust_key<&TrustSpec::scale>()},
+          {.key = "measure",
+           .kind = Kind::kSwitch,
+           .doc = "Embeddedness of an arc u -> v, from the neighbourhoods N(u), N(v) (out- and "
+                  "in-neighbours alike).",
+           .choices =
+               {
+                   {"common_neighbours",
+                    "The number of friends u and v have in common, the size of N(u) ∩ N(v).",
+                    {}},
+                   {"overlap",
+                    "The neighbourhood overlap of Onnela et al. (PNAS 104, 2007): the size of "
+                    "N(u) ∩ N(v) over the size of N(u) ∪ N(v) minus 2 (u and v themselves), in [0, "
+                    "1]; 0 where neither end has another neighbour.",
+                    {}},
+               },
+           .access = trust_key<&TrustSpec::measure>()},
+          {.key = "cutoff",
+           .kind = Kind::kFloat,
+           .doc = "A tie is strong when its measure is at least this (overlap: at most 1).",
+           .range = kNonNegative,
+           .access = trust_key<&TrustSpec::cutoff>()},
+          {.key = "strong",
+           .kind = Kind::kFloat,
+           .doc = "Trust of strong ties.",
+           .range = kFixedPointRange,
+           .access = trust_key<&TrustSpec::strong>()},
+          {.key = "weak",
+           .kind = Kind::kFloat,
+           .doc = "Trust of weak ties.",
+           .range = kFixedPointRange,
+           .access = trust_key<&TrustSpec::weak>()},
+          {.key = "distribution",
+           .kind = Kind::kDistribution,
+           .doc = "Distribution of each arc's trust; every value it can take must lie in the "
+                  "fixed-point range.",
+           .range = kFixedPointRange,
+           .table = &distribution_table(),
+           .access = trust_key<&TrustSpec::distribution>()},
+          {.key = "symmetric",
+           .kind = Kind::kBool,
+           .doc = "Both arcs of an edge, u -> v and v -> u, take the same draw.",
+           .access = trust_key<&TrustSpec::symmetric>()},
+          {.key = "seed",
+           .kind = Kind::kInt,
+           .doc = "Seed of the trust draws.",
+           .range = ints(0),
+           .access = trust_key<&TrustSpec::seed>(),
+           .default_doc = "derived from the network's seed, so trust stays fixed with the graph"},
+          {.key = "negative",
+           .kind = Kind::kSwitch,
+           .doc = "What an arc with a negative edge-list weight (a distrust rating, e.g. "
+                  "soc-sign-bitcoinotc's -10..-1) means; needs an `edge_list` with weights. Unset, "
+                  "the weight rule rejects negative weights and the other rules disregard signs.",
+           .choices =
+               {
+                   {"ignore", "Distrust arcs get trust 0: they carry no influence.", {}},
+                   {"oppose",
+                    "Distrust arcs keep the rule's trust as a magnitude (rule `weight`: the absolute "
+                    "weight × `scale`) and are flagged as distrust: linear threshold subtracts their trust "
+                    "from the pressure on the receiving agent.",
+                    {}},
+               },
+           .access = trust_key<&TrustSpec::negative>(),
+           .default_doc = "none"},
+      },
+      check_trust};
   return table;
 }
 
@@ -419,6 +653,28 @@ const Table& population_table() {
 
 // Adding a model: one choice below (its name, doc, and the keys it reads) plus, for a
 // parameter no model had before, one field with its range and where ModelSpec keeps it.
+void check_model(Target& t, Reporter& r) {
+  const ModelSpec& m = t.scenario->model;
+  if (m.name == "bass" && (m.p + m.q) / m.period_steps > 1.0) {
+    r.error("period_steps", "expected (p + q) / period_steps <= 1, so that a step's adoption probability is "
+                            "at most 1; found (" + format_number(m.p) + " + " + format_number(m.q) + ") / " +
+                                format_number(m.period_steps));
+  }
+  if (m.name == "sir" || m.name == "sis") {
+    if (!m.update.empty() && m.update != "synchronous" && !(m.name == "sir" && m.update == "continuous")) {
+      r.error("update", "expected " + std::string(m.name == "sir" ? "'synchronous' or 'continuous'" : "'synchronous'") +
+                            " for " + m.name + ", found '" + m.update + "'");
+    }
+    if (m.update != "continuous") {  // probabilities per step
+      if (m.beta > 1) r.error("beta", "expected a probability per step in [0, 1], found " + format_number(m.beta));
+      if (m.gamma > 1) r.error("gamma", "expected a probability per step in [0, 1], found " + format_number(m.gamma));
+    }
+  }
+  if (m.name == "complex_contagion" && m.sources && m.fraction) {
+    r.error("fraction", "give either sources or fraction, not both");
+  }
+}
+
 const Table& model_table() {
   static const Table table{
       "model",
@@ -439,6 +695,34 @@ const Table& model_table() {
                     "adopts once the trust of its adopted in-neighbours sums to its threshold "
                     "(`[population] threshold`).",
                     {}},
+                   {"fractional_threshold",
+                    "Fractional threshold (Watts 2002): an agent adopts once the fraction of its "
+                    "in-neighbours that adopted reaches its threshold (`[population] threshold`); "
+                    "exact integer test, trust not used.",
+                    {}},
+                   {"complex_contagion",
+                    "Complex contagion (Centola & Macy 2007): an agent adopts once `sources` distinct "
+                    "in-neighbours (or the `fraction` of them) adopted, within the last `window` steps "
+                    "if a window is given.",
+                    {{"sources"}, {"fraction"}, {"window"}}},
+                   {"bass",
+                    "Agent-based Bass (Bass 1969; Fibich & Gibori 2010): each non-adopter adopts in a "
+                    "step with probability Δ(p + q·m/k) (`form = \"hazard\"`) or 1 - (1 - Δp)(1 - Δq/k)^m "
+                    "(`\"independent\"`), m of its k in-neighbours adopted, Δ = 1/`period_steps`.",
+                    {{"p"}, {"q"}, {"period_steps"}, {"form"}}},
+                   {"sir",
+                    "SIR epidemic (Kermack & McKendrick 1927; Newman 2002): infected agents transmit "
+                    "over each out-arc with probability `beta` per step and recover with probability "
+                    "`gamma` per step; `update = \"continuous\"` makes them rates (continuous time).",
+                    {{"beta", true}, {"gamma", true}, {"update"}}},
+                   {"sis",
+                    "SIS epidemic: as sir in discrete time, but recovered agents are susceptible "
+                    "again; adopters count first infections, active_sharers the infected.",
+                    {{"beta", true}, {"gamma", true}, {"update"}}},
+                   {"rumour",
+                    "Maki–Thompson rumour (Maki & Thompson 1973): a spreader calls a random "
+                    "neighbour; an ignorant one becomes a spreader, otherwise the caller stops.",
+                    {{"update"}}},
                },
            .access = scenario_key<&Scenario::model, &ModelSpec::name>()},
           {.key = "probability",
@@ -446,7 +730,81 @@ const Table& model_table() {
            .doc = "Conversion probability of one exposure at trust 1.",
            .range = closed(0, 1),
            .access = scenario_key<&Scenario::model, &ModelSpec::probability>()},
-      }};
+          {.key = "p",
+           .kind = Kind::kFloat,
+           .doc = "Bass innovation rate per period.",
+           .range = closed(0, 1),
+           .access = scenario_key<&Scenario::model, &ModelSpec::p>()},
+          {.key = "q",
+           .kind = Kind::kFloat,
+           .doc = "Bass imitation rate per period.",
+           .range = closed(0, 100),
+           .access = scenario_key<&Scenario::model, &ModelSpec::q>()},
+          {.key = "period_steps",
+           .kind = Kind::kFloat,
+           .doc = "Steps per period of p and q: one step is Δ = 1/period_steps periods (with "
+                  "`run.step_hours` = h, a period is period_steps·h hours). (p + q)/period_steps <= 1.",
+           .range = above(0),
+           .access = scenario_key<&Scenario::model, &ModelSpec::period_steps>()},
+          {.key = "form",
+           .kind = Kind::kSwitch,
+           .doc = "Bass: how p, q and the adopted neighbours make a step's adoption probability.",
+           .choices =
+               {
+                   {"hazard", "Δ(p + q·m/k): with Δ = 1 on K_N, the discrete Bass recursion.", {}},
+                   {"independent",
+                    "1 - (1 - Δp)(1 - Δq/k)^m: each adopted neighbour persuades independently.",
+                    {}},
+               },
+           .access = scenario_key<&Scenario::model, &ModelSpec::form>()},
+          {.key = "beta",
+           .kind = Kind::kFloat,
+           .doc = "Transmission per contact (arc) per step: a probability in [0, 1], or a rate with "
+                  "`update = \"continuous\"`.",
+           .range = [] { Range r; r.min = 0; return r; }(),
+           .access = scenario_key<&Scenario::model, &ModelSpec::beta>()},
+          {.key = "gamma",
+           .kind = Kind::kFloat,
+           .doc = "Recovery per step: a probability in [0, 1], or a rate with `update = \"continuous\"`.",
+           .range = [] { Range r; r.min = 0; return r; }(),
+           .access = scenario_key<&Scenario::model, &ModelSpec::gamma>()},
+          {.key = "update",
+           .kind = Kind::kSwitch,
+           .doc = "How a step is computed (sir: synchronous or continuous; sis: synchronous).",
+           .choices =
+               {
+                   {"synchronous", "Decisions in step t read the state of step t-1.", {}},
+                   {"random_sequential",
+                    "rumour: the spreaders call one at a time in a random order, each seeing the "
+                    "calls before it (the classic process's outcomes).",
+                    {}},
+                   {"continuous",
+                    "Continuous time: events at exponential times (rates per step), those in "
+                    "(t-1, t] recorded at step t.",
+                    {}},
+               },
+           .access = scenario_key<&Scenario::model, &ModelSpec::update>(),
+           .default_doc = "`synchronous` (sir, sis), `random_sequential` (rumour)"},
+          {.key = "sources",
+           .kind = Kind::kInt,
+           .doc = "complex_contagion: distinct adopted in-neighbours needed.",
+           .range = ints(1, 1'000'000),
+           .access = scenario_key<&Scenario::model, &ModelSpec::sources>(),
+           .default_doc = "`2`, unless `fraction` is given"},
+          {.key = "fraction",
+           .kind = Kind::kFloat,
+           .doc = "complex_contagion: needed fraction of in-neighbours instead of `sources` (at least one).",
+           .range = [] { Range r = closed(0, 1); r.min_open = true; return r; }(),
+           .access = scenario_key<&Scenario::model, &ModelSpec::fraction>(),
+           .default_doc = "none (use `sources`)"},
+          {.key = "window",
+           .kind = Kind::kInt,
+           .doc = "complex_contagion: count only neighbours that adopted within the last `window` "
+                  "steps; 0: no window.",
+           .range = ints(0, 1'000'000),
+           .access = scenario_key<&Scenario::model, &ModelSpec::window>()},
+      },
+      check_model};
   return table;
 }
 
@@ -522,8 +880,8 @@ const Table& channel_table() {
            .access = channel_key<&ChannelSpec::budget>()},
           {.key = "cpm",
            .kind = Kind::kFloat,
-           .doc = "Dollars per 1,000 impressions.",
-           .range = above(0),
+           .doc = "Dollars per 1,000 impressions (0: an organic post, e.g. an appeal to one's followers).",
+           .range = closed(0, 1e6),
            .access = channel_key<&ChannelSpec::cpm>()},
           {.key = "reach",
            .kind = Kind::kFloat,
@@ -636,6 +994,69 @@ const Table& output_table() {
            .doc = "Also write each agent's adoption step per replicate (`/agents/adoption_step`, "
                   "4 bytes per agent and replicate).",
            .access = scenario_key<&Scenario::output, &OutputSpec::adoption_steps>()},
+      }};
+  return table;
+}
+
+// [sweep]: read only by `wom sweep` (scenarios/sweep.cpp), which also reads the free keys of
+// [sweep.parameters] with their positions and validates every point as a scenario.
+constexpr Access kSweepParameters{[](Target&, const Value&) {},
+                                  [](const Target&) -> std::optional<Value> { return std::nullopt; }};
+
+const Table& sweep_table() {
+  static const Table table{
+      "sweep",
+      {
+          {.key = "design",
+           .kind = Kind::kSwitch,
+           .doc = "How points are laid out over the parameters.",
+           .choices =
+               {
+                   {"grid",
+                    "Every combination of the listed values (Cartesian product), the first parameter "
+                    "varying slowest.",
+                    {}},
+                   {"zip", "The lists in lockstep: point i takes value i of every list (all of one length).", {}},
+                   {"random",
+                    "`points` points, each parameter drawn independently: uniformly from its range "
+                    "(log-uniformly with `log = true`) or from its list.",
+                    {{"points", true}, {"seed"}}},
+                   {"latin_hypercube",
+                    "`points` points of a Latin hypercube: each parameter's range is cut into `points` "
+                    "equal strata and every stratum is used exactly once.",
+                    {{"points", true}, {"seed"}}},
+               },
+           .access = scenario_key<&Scenario::sweep, &SweepSpec::design>()},
+          {.key = "points",
+           .kind = Kind::kInt,
+           .doc = "Number of points drawn.",
+           .range = ints(1, 100'000'000),
+           .access = scenario_key<&Scenario::sweep, &SweepSpec::points>()},
+          {.key = "seed",
+           .kind = Kind::kInt,
+           .doc = "Seed of the design's draws, so the design itself is reproducible.",
+           .range = ints(0),
+           .access = scenario_key<&Scenario::sweep, &SweepSpec::seed>(),
+           .default_doc = "derived from `run.seed`"},
+          {.key = "replicates",
+           .kind = Kind::kInt,
+           .doc = "Replicates of every point.",
+           .range = ints(1, 10'000'000),
+           .access = scenario_key<&Scenario::sweep, &SweepSpec::replicates>(),
+           .default_doc = "`run.replicates`"},
+          {.key = "common_random_numbers",
+           .kind = Kind::kBool,
+           .doc = "Replicate r of every point uses the same random streams (`run.seed`), so "
+                  "differences between points are not blurred by sampling noise; `false`: point i "
+                  "runs with its own seed, derived from `run.seed` and i (and so does its network, "
+                  "unless `network.seed` is given).",
+           .access = scenario_key<&Scenario::sweep, &SweepSpec::common_random_numbers>()},
+          {.key = "parameters",
+           .kind = Kind::kTable,
+           .doc = "The swept keys: dotted scenario key = array of values, or (random designs) a "
+                  "range `{low = a, high = b}` with optional `log = true`.",
+           .access = kSweepParameters,
+           .default_doc = "none (a single point)"},
       }};
   return table;
 }
@@ -756,6 +1177,24 @@ std::string render_table(const Table& table, const Target& target) {
   return out;
 }
 
+/// The nested tables of `table` under `path` ("network"), after its own keys: each
+/// `[[path.key]]` entry or `[path.key]` table with its keys, recursively.
+std::string render_nested(const Table& table, const Target& target, const std::string& path) {
+  std::string out;
+  for (const Field& f : table.fields) {
+    if (f.kind != Kind::kSubtable && f.kind != Kind::kSubtableArray) continue;
+    const std::string key = path + "." + std::string(f.key);
+    Target parent = target;
+    const std::size_t count = f.nested.count(parent);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Target entry = f.nested.entry(parent, i);
+      out += "\n" + (f.kind == Kind::kSubtable ? "[" + key + "]" : "[[" + key + "]]") + "\n" +
+             render_table(*f.table, entry) + render_nested(*f.table, entry, key);
+    }
+  }
+  return out;
+}
+
 // ---- markdown ---------------------------------------------------------------------------------
 
 std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
@@ -775,6 +1214,9 @@ std::string type_text(const Field& f) {
     case Kind::kSwitch: return "string";
     case Kind::kIntArray: return "array of integers";
     case Kind::kDistribution: return "float or distribution";
+    case Kind::kTable: return "table";
+    case Kind::kSubtable: return "table";
+    case Kind::kSubtableArray: return "array of tables";
   }
   return "";
 }
@@ -792,6 +1234,9 @@ std::string allowed_text(const Field& f) {
     }
     case Kind::kIntArray: return "non-empty; each " + describe_range(f);
     case Kind::kDistribution: return "values " + describe_range(f);
+    case Kind::kTable: return "see below";
+    case Kind::kSubtable:
+    case Kind::kSubtableArray: return "see below";
     default: {
       const std::string r = describe_range(f);
       return r.empty() ? "any finite number" : r;
@@ -837,6 +1282,22 @@ void markdown_table(std::ostringstream& out, const Table& table, const Target& d
       out << "| " << value << " | " << join_codes(required) << " | " << join_codes(optional) << " | " << c.doc
           << " |\n";
     }
+  }
+}
+
+/// Sections for the nested tables of `table` (under `path`), except those whose schema is a
+/// top-level section's (a layer's `trust` has the keys of `[trust]`; its field says so).
+void markdown_nested(std::ostringstream& out, const Table& table, const Target& defaults, const std::string& path) {
+  for (const Field& f : table.fields) {
+    if (f.kind != Kind::kSubtable && f.kind != Kind::kSubtableArray) continue;
+    const bool is_section = std::any_of(sections().begin(), sections().end(),
+                                        [&f](const Section& s) { return s.table == f.table; });
+    if (is_section) continue;
+    const std::string key = path + "." + std::string(f.key);
+    out << "\n### " << code(f.kind == Kind::kSubtable ? "[" + key + "]" : "[[" + key + "]]") << "\n\n"
+        << f.doc << "\n\n";
+    markdown_table(out, *f.table, defaults);
+    markdown_nested(out, *f.table, defaults, key);
   }
 }
 
@@ -892,6 +1353,32 @@ replicates = 100
   choice does not take. Problems are reported as `--set key=value: key: what`.
 - `wom validate` prints the resolved scenario: every key in play with the value it takes.
 )";
+
+constexpr std::string_view kSweepDoc = R"(A parameter study, run by `wom sweep` (`wom run` ignores this table). A point is the scenario with one override per swept key, exactly as `--set key=value` would give it, so every key of this page can be swept (except `run.steps`, `run.step_hours`, `run.replicates`, `[output]` and `[sweep]` itself) and every point is validated like a scenario, all of them before anything is simulated. Problems are reported at the offending value in `[sweep.parameters]`.
+
+```toml
+[sweep]
+design = "grid"                 # every combination: 3 x 2 = 6 points
+replicates = 50                 # per point
+
+[sweep.parameters]
+"model.probability" = [0.02, 0.05, 0.1]
+"network.m" = [2, 4]            # network keys: one network per value, shared by the points
+```
+
+Random designs take ranges, `{low = a, high = b}` (integers if both ends are integers, both included; `log = true` for log-uniform), or lists to draw from:
+
+```toml
+[sweep]
+design = "latin_hypercube"
+points = 200
+
+[sweep.parameters]
+"model.probability" = {low = 0.001, high = 0.1, log = true}
+"channel.0.count" = {low = 1, high = 50}
+```
+
+On the command line, `wom sweep s.toml --set model.probability=0.02,0.05,0.1` sweeps a key over a list (commas inside brackets, braces and quotes do not split); `--set key=value` with one value is an ordinary override, and `--set sweep.design=zip` sets a key of this table. Point i of a sweep is reproduced by `wom run` with the point's overrides (`/sweep/overrides` in the output), `--seed` set to its `seed` and `run.replicates` to the sweep's; see docs/output.md, "Sweep files".)";
 
 constexpr std::string_view kDistributions = R"(
 ## Distributions
@@ -966,9 +1453,14 @@ const Table& distribution_table() {
 
 const std::vector<Section>& sections() {
   static const std::vector<Section> all{
-      {"network", "Who can talk to whom: a generated network or an edge-list file.", &network_table(), true},
+      {"network",
+       "Who can talk to whom: a generated network or an edge-list file, and optionally further layers over "
+       "the same agents (`[[network.layer]]`).",
+       &network_table(), true},
       {"trust",
-       "How much an exposure over an arc weighs, in [0, 1.999969482421875] (16-bit fixed point).",
+       "How much a friend's word weighs over an arc, in [0, 1.999969482421875] (16-bit fixed point): the "
+       "trust of layer 0, `[network]`; each `[[network.layer]]` has its own `trust`. People trust friends "
+       "before strangers: brand and influencer trust are set per `[[channel]]`.",
        &trust_table()},
       {"population", "Per-agent attributes, drawn from distributions.", &population_table()},
       {"model", "The decision and spreading rule, with its parameters.", &model_table(), true},
@@ -978,6 +1470,7 @@ const std::vector<Section>& sections() {
        &channel_table(), false, true},
       {"run", "Time and repetition.", &run_table()},
       {"output", "What to record beyond the time series and per-replicate summaries.", &output_table()},
+      {"sweep", kSweepDoc, &sweep_table()},
   };
   return all;
 }
@@ -1033,6 +1526,10 @@ void check_scenario(Scenario& scenario, ScenarioReporter& reporter) {
     reporter.error("trust.rule", "rule 'weight' reads the weights of [network] edge_list; generator " +
                                      in_quotes(net.generator) + " has none");
   }
+  if (sized && reporter.clean("network") && reporter.clean("trust") && !scenario.trust.negative.empty()) {
+    reporter.error("trust.negative", "reads the signs of [network] edge_list weights; generator " +
+                                         in_quotes(net.generator) + " has none");
+  }
 }
 
 std::string format_number(double value) {
@@ -1080,6 +1577,7 @@ std::string scenario_reference_markdown() {
         << (s.required ? " (required)" : "") << "\n\n"
         << s.doc << "\n\n";
     markdown_table(out, *s.table, defaults);
+    markdown_nested(out, *s.table, defaults, std::string(s.key));
   }
   out << kDistributions;
   markdown_table(out, distribution_table(), defaults);
@@ -1100,7 +1598,9 @@ std::string resolved_scenario_toml(const Scenario& scenario) {
         section("[[" + std::string(s.key) + "]]", render_table(*s.table, Target{&copy, &channel, nullptr, {}}));
       }
     } else {
-      section("[" + std::string(s.key) + "]", render_table(*s.table, Target{&copy, nullptr, nullptr, {}}));
+      const Target target{&copy, nullptr, nullptr, {}};
+      section("[" + std::string(s.key) + "]",
+              render_table(*s.table, target) + render_nested(*s.table, target, std::string(s.key)));
     }
   }
   return out;

@@ -37,6 +37,9 @@ enum class Kind {
   kSwitch,        ///< a string naming one of `Field::choices`, which decides the other keys
   kIntArray,
   kDistribution,  ///< a number (constant) or an inline table `{dist = "...", ...}`
+  kTable,         ///< a table of free keys its consumer checks (`[sweep.parameters]`)
+  kSubtable,      ///< a table whose keys `Field::table` declares (`[network.layer.trust]`)
+  kSubtableArray, ///< an array of such tables (`[[network.layer]]`)
 };
 
 /// A validated value on its way into (or out of) the spec structs.
@@ -50,6 +53,17 @@ struct Target {
   ChannelSpec* channel = nullptr;    ///< one [[channel]]
   Distribution* dist = nullptr;      ///< an inline distribution table
   std::filesystem::path base_dir;    ///< the scenario file's folder (relative paths)
+  NetworkSpec* network = nullptr;    ///< one [[network.layer]]; null: [network] itself
+  TrustSpec* trust = nullptr;        ///< that layer's trust; null: [trust]
+};
+
+/// kSubtable, kSubtableArray: where the keys of the nested table(s) are stored.
+struct Nested {
+  /// The Target of entry `index` under `parent` (always 0 for kSubtable), created if the
+  /// spec does not hold it yet. Entries are entered in index order.
+  Target (*entry)(Target& parent, std::size_t index) = nullptr;
+  /// Entries `parent` holds (for printing); kSubtable: 1.
+  std::size_t (*count)(const Target& parent) = nullptr;
 };
 
 /// Reads and writes one key's value in a Target. `get` gives nullopt where the key is unset
@@ -97,11 +111,13 @@ struct Field {
   bool required = false;
   Range range{};
   std::vector<Choice> choices{};  ///< kSwitch: the allowed values
-  const Table* table = nullptr;  ///< kDistribution: the schema of the inline-table form
+  const Table* table = nullptr;  ///< kDistribution: the schema of the inline-table form;
+                                 ///< kSubtable(Array): the nested table's schema
   Access access;
   /// Docs text for the default where it is not a plain value (e.g. "sum of block_sizes");
   /// empty: the default is read from a default-constructed spec through `access.get`.
   std::string_view default_doc{};
+  Nested nested{};  ///< kSubtable, kSubtableArray; their entry count is limited by range.int_max
 };
 
 /// Where cross-key checks report problems. Paths are dotted and relative to the table being

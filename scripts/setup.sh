@@ -9,6 +9,8 @@ packages=(
   libtbb-dev libboost-random-dev libhdf5-dev hdf5-tools zlib1g-dev
   doctest-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev
   python3 python3-h5py python3-numpy
+  python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-netcdf4
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

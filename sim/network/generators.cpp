@@ -489,7 +489,9 @@ Graph make_network(const NetworkSpec& spec, std::uint64_t seed, const std::files
   }
   const bool needs_n = !(g == "sbm" || (g == "configuration" && !spec.degrees.empty()));
   if (needs_n && spec.n == 0) throw InputError("network.n must be at least 1 for generator '" + g + "'");
-  if (g == "complete") return complete_graph(spec.n);
+  if (g == "complete") {
+    return spec.n > spec.implicit_above ? Graph::implicit_complete_graph(spec.n) : complete_graph(spec.n);
+  }
   if (g == "gnp") return gnp_graph(spec.n, spec.p, spec.directed, seed);
   if (g == "gnm") return gnm_graph(spec.n, spec.edges, spec.directed, seed);
   if (g == "barabasi_albert") return barabasi_albert_graph(spec.n, spec.m, seed);

@@ -335,10 +335,10 @@ TEST_CASE("unknown keys and tables, with a hint") {
         "step_hours, stop_when_quiet");
   CHECK(error_of(kMinimal + "[runn]\nsteps = 5\n") ==
         "s.toml:10:2: runn: unknown table (did you mean 'run'?); valid tables: network, trust, population, "
-        "model, channel, run, output");
+        "model, channel, run, output, sweep");
   CHECK(error_of("colour = 3\n" + kMinimal) ==
         "s.toml:1:1: colour: unknown key; keys belong in a table; valid tables: network, trust, population, "
-        "model, channel, run, output");
+        "model, channel, run, output, sweep");
   // No hint when nothing is close.
   CHECK(error_of(kMinimal + "[output]\nzzz = true\n") ==
         "s.toml:11:1: output.zzz: unknown key; valid keys: adoption_steps");
@@ -351,7 +351,9 @@ TEST_CASE("wrong types") {
         "s.toml:11:14: run.step_hours: expected float, found boolean");
   CHECK(error_of(kMinimal + "[output]\nadoption_steps = 1\n") ==
         "s.toml:11:18: output.adoption_steps: expected boolean, found integer");
-  CHECK(error_of(kMinimal + "[model.x]\n") == "s.toml:10:8: model.x: unknown key; valid keys: name, probability");
+  CHECK(error_of(kMinimal + "[model.x]\n") ==
+        "s.toml:10:8: model.x: unknown key; valid keys: name, probability, p, q, period_steps, form, beta, gamma, "
+        "update, sources, fraction, window");
   CHECK(error_of("run = 3\n" + kMinimal) == "s.toml:1:7: run: expected table, found integer");
   CHECK(error_of(R"([network]
 generator = "complete"
@@ -404,7 +406,7 @@ p = 0.5
 name = "independent_cascade"
 [[channel]]
 type = "seed"
-)") == "s.toml:5:1: network.p: not a parameter of generator 'barabasi_albert' (allowed: n, m, seed)");
+)") == "s.toml:5:1: network.p: not a parameter of generator 'barabasi_albert' (allowed: n, m, seed, name, layer)");
   CHECK(error_of(R"([network]
 generator = "complete"
 n = 10
@@ -415,7 +417,7 @@ probability = 0.2
 type = "seed"
 )") == "s.toml:6:1: model.probability: not a parameter of model 'linear_threshold' (allowed: none)");
   CHECK(error_of(kMinimal + "[trust]\nscale = 2\n") ==
-        "s.toml:11:1: trust.scale: not a parameter of rule 'constant' (allowed: value)");
+        "s.toml:11:1: trust.scale: not a parameter of rule 'constant' (allowed: value, negative)");
   CHECK(error_of(R"([network]
 generator = "configuration"
 n = 10
@@ -432,7 +434,7 @@ n = 10
 name = "independent_cascade"
 [[channel]]
 type = "seed"
-)") == "s.toml:3:1: network.n: not a parameter when 'edge_list' is given (allowed: edge_list, directed, seed)");
+)") == "s.toml:3:1: network.n: not a parameter when 'edge_list' is given (allowed: edge_list, directed, seed, name, layer)");
   CHECK(error_of(R"([network]
 generator = "complete"
 n = 10
@@ -602,7 +604,7 @@ replicate = 4
   const std::vector<std::string> expected{
       "s.toml:3:5: network.n: expected an integer in [1, 4294967294], found -3",
       "s.toml:4:5: network.p: expected a float in [0, 1], found 1.5",
-      "s.toml:5:1: network.m: not a parameter of generator 'gnp' (allowed: n, p, directed, seed)",
+      "s.toml:5:1: network.m: not a parameter of generator 'gnp' (allowed: n, p, directed, seed, name, layer)",
       "s.toml:9:15: model.probability: expected float, found string",
       "s.toml:13:9: channel.0.count: expected an integer in [1, 4294967294], found 0",
       "s.toml:16:9: run.steps: expected an integer in [1, 1000000], found 0",
@@ -672,10 +674,10 @@ type = "seed"
   CHECK(s.network.k == 4);
   // But a key that an override gives is checked like any other.
   CHECK(error_of(file, {"network.generator=complete", "network.k=4"}) ==
-        "--set network.k=4: network.k: not a parameter of generator 'complete' (allowed: n, seed)");
+        "--set network.k=4: network.k: not a parameter of generator 'complete' (allowed: n, implicit_above, seed, name, layer)");
   // Without an override of the choice, the file's own keys are checked.
   CHECK(error_of(file, {"network.k=4"}) ==
-        "--set network.k=4: network.k: not a parameter of generator 'barabasi_albert' (allowed: n, m, seed)");
+        "--set network.k=4: network.k: not a parameter of generator 'barabasi_albert' (allowed: n, m, seed, name, layer)");
 }
 
 TEST_CASE("errors in overrides name the override") {
@@ -696,13 +698,15 @@ TEST_CASE("errors in overrides name the override") {
         "'complete' has none");
   // A table an override created is attributed to it too.
   CHECK(error_of(kMinimal, {"trust.scale=2"}) ==
-        "--set trust.scale=2: trust.scale: not a parameter of rule 'constant' (allowed: value)");
+        "--set trust.scale=2: trust.scale: not a parameter of rule 'constant' (allowed: value, negative)");
   // File errors come first, then each override's, in order.
-  CHECK(lines_of(error_of(kMinimal + "[run]\nsteps = 0\n", {"run.seed=-1", "model.name=sir"})) ==
+  CHECK(lines_of(error_of(kMinimal + "[run]\nsteps = 0\n", {"run.seed=-1", "model.name=seir"})) ==
         std::vector<std::string>{
             "s.toml:11:9: run.steps: expected an integer in [1, 1000000], found 0",
             "--set run.seed=-1: run.seed: expected an integer >= 0, found -1",
-            "--set model.name=sir: model.name: expected one of 'independent_cascade', 'linear_threshold', found 'sir'",
+            "--set model.name=seir: model.name: expected one of 'independent_cascade', 'linear_threshold', "
+            "'fractional_threshold', 'complex_contagion', 'bass', 'sir', 'sis', 'rumour', found 'seir' "
+            "(did you mean 'sir'?)",
         });
 }
 
@@ -712,6 +716,7 @@ TEST_CASE("model.name offers exactly the registered models") {
   for (const auto& section : wom::schema::sections()) {
     if (section.key != "model") continue;
     for (const auto& field : section.table->fields) {
+      if (field.key != "name") continue;  // other switches (form, update) choose within a model
       for (const auto& choice : field.choices) offered.push_back(choice.name);
     }
   }

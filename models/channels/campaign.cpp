@@ -210,7 +210,7 @@ ScenarioCampaign::ScenarioCampaign(const Graph& graph, const std::vector<Channel
     c.spec = spec;
     c.id = static_cast<std::uint8_t>(names_.size());
     std::string name = spec.name.empty() ? spec.type : spec.name;
-    if (std::find(names_.begin(), names_.end(), name) != names_.end()) name += "#" + std::to_string(i);
+    if (std::find(names_.begin(), names_.end(), name) != names_.end()) name.append("#").append(std::to_string(i));
     names_.push_back(name);
     c.trust = trust_fixed(spec.trust, (where + ".trust").c_str());
     c.budget_cents = to_cents(spec.budget);

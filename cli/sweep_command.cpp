@@ -122,7 +122,7 @@ std::string checkpoint_identity(const SweepPlan& plan, const Shard& shard) {
 int dry_run(const SweepPlan& plan, const Shard& shard) {
   std::set<std::string> networks;
   for (const SweepPoint& p : plan.points) networks.insert(p.graph_key);
-  std::printf("# %s: valid sweep: %zu points (%s), %u replicates each, %zu distinct networks\n",
+  std::printf("# %s: valid sweep: %zu points (%s), %u replicates each; distinct networks: %zu\n",
               plan.base.path.string().c_str(), plan.points.size(), describe_design(plan).c_str(), plan.replicates,
               networks.size());
   std::printf("# sweep hash %s; common random numbers %s\n", plan.hash.c_str(),
@@ -162,7 +162,8 @@ Prepared prepare_output(const Options& o, const SweepPlan& plan, const Shard& sh
     } catch (const Error&) {  // not a finished file of this sweep: handled below
     }
   }
-  check_output_path(o.output, o.force || o.resume);
+  // Resuming replaces what an earlier attempt left; anything else needs --force.
+  check_output_path(o.output, o.force || (o.resume && have_progress));
   if (have_progress && !o.resume && !o.force) {
     throw InputError(progress.string() + ": a sweep writing " + o.output +
                      " was interrupted; --resume continues it, --force starts over");
@@ -232,6 +233,9 @@ int run_sweep(const Options& o, const Invocation& inv, MpiSession* mpi) {
   if (mpi && !mpi->all(mpi->broadcast(plan.hash) == plan.hash)) {
     throw Error("sweep: the ranks planned different sweeps (different scenario files or wom builds?)");
   }
+  if (rank == 0 && plan.base.output.adoption_steps && !o.quiet) {
+    std::fprintf(stderr, "wom: note: sweep files hold no per-agent data; output.adoption_steps is not recorded\n");
+  }
   if (o.dry_run) return rank == 0 ? dry_run(plan, shard) : 0;
 
   // 2. Rank 0: output path and checkpoint.
@@ -298,7 +302,7 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     queue.close();
 
     Progress progress("sweep", mine.size(), "points", Progress::wanted(o.quiet));
-    Collector collector(mine.size(), std::move(prepared.resumed), std::move(prepared.checkpoint), &progress);
+    Collector collector(mine, std::move(prepared.resumed), std::move(prepared.checkpoint), &progress);
     const auto t0 = std::chrono::steady_clock::now();
     std::pair<std::string, int> remote_error{"", 0};
     std::exception_ptr comm_error, local_error;
@@ -334,10 +338,10 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     records.reserve(mine.size());
     SweepHeader header;
     for (const std::uint32_t p : mine) {
-      auto it = collector.results().find(p);
-      if (it == collector.results().end()) throw Error("sweep: point " + std::to_string(p) + " was never computed");
+      SweepPointResult* result = collector.find(p);
+      if (result == nullptr) throw Error("sweep: point " + std::to_string(p) + " was never computed");
       SweepRecord& r = records.emplace_back();
-      r.result = std::move(it->second);
+      r.result = std::move(*result);
       r.values.assign(plan.points[p].values.begin(), plan.points[p].values.end());
       r.overrides = join(plan.points[p].overrides, "\n");
       header.provenance.build_seconds += r.result.build_seconds;

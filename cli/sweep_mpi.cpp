@@ -2,8 +2,11 @@
 #include "cli/sweep_mpi.hpp"
 
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -134,8 +137,12 @@ std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector&
         const std::size_t left = queue.size();
         const std::size_t batch =
             std::clamp<std::size_t>(left / (4 * static_cast<std::size_t>(size_)), static_cast<std::size_t>(std::max(want, 1)), 256);
+        // The reply: how many points rank 0 still has after this batch, then the batch.
+        std::vector<std::uint32_t> reply{0};
         const std::vector<std::uint32_t> points = queue.take(batch);
-        check(MPI_Send(points.data(), static_cast<int>(points.size()), MPI_UINT32_T, from, kAssign, MPI_COMM_WORLD),
+        reply.insert(reply.end(), points.begin(), points.end());
+        reply[0] = static_cast<std::uint32_t>(std::min<std::size_t>(queue.size(), UINT32_MAX));
+        check(MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_UINT32_T, from, kAssign, MPI_COMM_WORLD),
               "MPI_Send");
         break;
       }
@@ -165,6 +172,7 @@ std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector&
 void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
   bool requested = false, exhausted = false, error_sent = false;
   std::size_t low_water = 4 * std::size_t{lanes};
+  bool ending = false;  // rank 0 has only a few points left: ask for one per lane at a time
   Backoff backoff;
   // Results in flight. Non-blocking: a send larger than MPI's eager limit waits for rank 0
   // to receive it, and meanwhile this thread must go on asking for points.
@@ -197,7 +205,7 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
     // Ask while four points per lane (or half the last batch) are still queued: a reply's
     // latency (polling, a busy rank 0, a loaded machine) then hides behind their simulation.
     if (!exhausted && !error_sent && !requested && queue.size() <= low_water) {
-      const int want = static_cast<int>(2 * lanes);
+      const int want = static_cast<int>(ending ? lanes : 2 * lanes);
       check(MPI_Send(&want, 1, MPI_INT, 0, kRequest, MPI_COMM_WORLD), "MPI_Send");
       requested = true;
     }
@@ -208,15 +216,22 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
       if (flag != 0) {
         int count = 0;
         check(MPI_Get_count(&status, MPI_UINT32_T, &count), "MPI_Get_count");
-        std::vector<std::uint32_t> points(static_cast<std::size_t>(count));
-        check(MPI_Recv(points.data(), count, MPI_UINT32_T, 0, kAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+        std::vector<std::uint32_t> reply(static_cast<std::size_t>(count));
+        check(MPI_Recv(reply.data(), count, MPI_UINT32_T, 0, kAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
         requested = false;
         busy = true;
-        if (points.empty()) {
+        const std::size_t left = reply.empty() ? 0 : reply[0];
+        const std::span<const std::uint32_t> points = std::span(reply).subspan(reply.empty() ? 0 : 1);
+        queue.push(points);
+        if (left == 0) {  // rank 0 has nothing more: no need to ask again
           exhausted = true;
           queue.close();
+        } else if (left < 4 * std::size_t{lanes} * static_cast<std::size_t>(size_)) {
+          // The last few: keep one point per lane in reserve, not more, so the ranks finish
+          // together instead of this one working through a reserve while the others idle.
+          low_water = lanes;
+          ending = true;
         } else {
-          queue.push(points);
           low_water = std::max(4 * std::size_t{lanes}, points.size() / 2);
         }
       }

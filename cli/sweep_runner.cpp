@@ -77,7 +77,7 @@ SweepPointResult PointComputer::compute(std::uint32_t index) {
   Prepared prepared;
   double build_seconds = 0.0;
   std::shared_future<Prepared> ready, donor;
-  std::promise<Prepared> promise;
+  std::optional<std::promise<Prepared>> promise;  // only when this call builds
   bool build = false;
   {
     const std::lock_guard lock(mutex_);
@@ -88,7 +88,8 @@ SweepPointResult PointComputer::compute(std::uint32_t index) {
         if (entry.graph_key == point.graph_key) donor = entry.ready;
       }
       if (!donor.valid()) ++built_;
-      ready = promise.get_future().share();
+      promise.emplace();
+      ready = promise->get_future().share();
       it = cache_.emplace(point.prepared_key, Entry{ready, point.graph_key, 0}).first;
       while (cache_.size() > std::max<std::size_t>(cache_size_, 1)) {
         auto oldest = cache_.begin();
@@ -115,9 +116,9 @@ SweepPointResult PointComputer::compute(std::uint32_t index) {
       prepared = std::make_shared<const PreparedScenario>(point.scenario,
                                                          same_network ? &same_network->graph() : nullptr);
       build_seconds = prepared->build_seconds();
-      promise.set_value(prepared);
+      promise->set_value(prepared);
     } catch (...) {
-      promise.set_exception(std::current_exception());
+      promise->set_exception(std::current_exception());
       throw;
     }
   } else {
@@ -191,15 +192,33 @@ namespace {
 constexpr auto kWriterPeriod = std::chrono::milliseconds(20);
 }  // namespace
 
-Collector::Collector(std::size_t total, std::vector<SweepPointResult> resumed, std::optional<SweepCheckpoint> checkpoint,
-                     Progress* progress)
-    : total_(total), resumed_(resumed.size()), checkpoint_(std::move(checkpoint)), progress_(progress) {
+Collector::Collector(std::vector<std::uint32_t> points, std::vector<SweepPointResult> resumed,
+                     std::optional<SweepCheckpoint> checkpoint, Progress* progress)
+    : points_(std::move(points)),
+      results_(points_.size()),
+      have_(points_.size(), 0),
+      resumed_(resumed.size()),
+      checkpoint_(std::move(checkpoint)),
+      progress_(progress) {
   for (SweepPointResult& r : resumed) {
-    const std::uint32_t point = r.point;
-    results_.emplace(point, std::move(r));
+    const std::size_t slot = slot_of(r.point);
+    if (slot == npos || have_[slot]) continue;
+    results_[slot] = std::move(r);
+    have_[slot] = 1;
+    ++done_;
   }
-  if (progress_ != nullptr) progress_->update(results_.size());
+  if (progress_ != nullptr) progress_->update(done_);
   writer_ = std::thread([this] { write_loop(); });
+}
+
+std::size_t Collector::slot_of(std::uint32_t point) const {
+  const auto it = std::lower_bound(points_.begin(), points_.end(), point);
+  return it != points_.end() && *it == point ? static_cast<std::size_t>(it - points_.begin()) : npos;
+}
+
+SweepPointResult* Collector::find(std::uint32_t point) {
+  const std::size_t slot = slot_of(point);
+  return slot != npos && have_[slot] ? &results_[slot] : nullptr;
 }
 
 Collector::~Collector() {
@@ -210,17 +229,20 @@ Collector::~Collector() {
 }
 
 void Collector::store(SweepPointResult&& result, std::string bytes) {
+  const std::size_t slot = slot_of(result.point);
+  if (slot == npos) throw Error("sweep: point " + std::to_string(result.point) + " is not one of this sweep's");
   std::size_t done;
   {
     const std::lock_guard lock(mutex_);
-    const std::uint32_t point = result.point;
-    if (!results_.emplace(point, std::move(result)).second) return;  // already have it
-    pending_.emplace_back(point, std::move(bytes));
-    done = results_.size();
+    if (have_[slot]) return;  // already have it
+    results_[slot] = std::move(result);
+    have_[slot] = 1;
+    pending_.emplace_back(slot, std::move(bytes));
+    done = ++done_;
   }
   // No wake-up: the writer looks every kWriterPeriod, so a lane never pays for a context
   // switch per point, and a crash loses at most that much work.
-  if (progress_ != nullptr) progress_->update(std::min(done, total_));
+  if (progress_ != nullptr) progress_->update(done);
 }
 
 void Collector::add(SweepPointResult&& result) { store(std::move(result), std::string()); }
@@ -236,21 +258,16 @@ void Collector::write_loop() {
     wake_.wait_for(lock, kWriterPeriod, [&] { return stopping_; });
     if (pending_.empty() && !stopping_) continue;
     if (pending_.empty()) return;
-    std::vector<std::pair<std::uint32_t, std::string>> batch;
+    std::vector<std::pair<std::size_t, std::string>> batch;
     batch.swap(pending_);
     std::vector<SweepCheckpoint::Entry> entries;
     entries.reserve(batch.size());
-    // Encoding reads results_ entries, which are never modified or erased once stored.
-    for (auto& [point, bytes] : batch) {
-      if (bytes.empty()) {
-        const SweepPointResult& r = results_.at(point);
-        lock.unlock();
-        bytes = encode_point(r);
-        lock.lock();
-      }
-      entries.push_back({point, std::move(bytes)});
-    }
     lock.unlock();
+    // A stored slot is never written again, so it is read here without the lock.
+    for (auto& [slot, bytes] : batch) {
+      if (bytes.empty()) bytes = encode_point(results_[slot]);
+      entries.push_back({points_[slot], std::move(bytes)});
+    }
     try {
       if (checkpoint_ && !write_error_) checkpoint_->append(entries);
     } catch (...) {

@@ -96,9 +96,9 @@ void run_lanes(PointQueue& queue, PointComputer& computer, unsigned lanes,
 /// (group commit: whatever arrived while the last write was syncing goes in the next).
 class Collector {
  public:
-  /// `total`: points of this sweep (or shard); `resumed`: taken from the checkpoint.
-  Collector(std::size_t total, std::vector<SweepPointResult> resumed, std::optional<SweepCheckpoint> checkpoint,
-            Progress* progress);
+  /// `points`: this sweep's (or shard's) points, sorted; `resumed`: read from the checkpoint.
+  Collector(std::vector<std::uint32_t> points, std::vector<SweepPointResult> resumed,
+            std::optional<SweepCheckpoint> checkpoint, Progress* progress);
   ~Collector();
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
@@ -109,24 +109,29 @@ class Collector {
   void add_encoded(std::string&& bytes);
   /// Waits until every point is in the checkpoint; rethrows a checkpoint write error.
   void finish();
-  /// The results by point index (those not computed are absent).
-  [[nodiscard]] std::map<std::uint32_t, SweepPointResult>& results() { return results_; }
+  /// The result of `point`, or null if it was not computed. Call after finish().
+  [[nodiscard]] SweepPointResult* find(std::uint32_t point);
   [[nodiscard]] std::size_t resumed() const noexcept { return resumed_; }
   [[nodiscard]] SweepCheckpoint* checkpoint() { return checkpoint_ ? &*checkpoint_ : nullptr; }
 
  private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  [[nodiscard]] std::size_t slot_of(std::uint32_t point) const;
   void store(SweepPointResult&& result, std::string bytes);
   void write_loop();
 
-  std::size_t total_;
+  const std::vector<std::uint32_t> points_;
+  /// One slot per point (no allocation per point); have_[i]: slot i holds a result.
+  std::vector<SweepPointResult> results_;
+  std::vector<std::uint8_t> have_;
+  std::size_t done_ = 0;
   std::size_t resumed_;
   std::optional<SweepCheckpoint> checkpoint_;
   Progress* progress_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<std::uint32_t, SweepPointResult> results_;
-  /// Points waiting for the writer: encoded already (remote) or to be encoded there.
-  std::vector<std::pair<std::uint32_t, std::string>> pending_;
+  /// Slots waiting for the writer: encoded already (remote) or to be encoded there.
+  std::vector<std::pair<std::size_t, std::string>> pending_;
   bool stopping_ = false;
   std::exception_ptr write_error_;
   std::thread writer_;

@@ -138,15 +138,60 @@ std::string identity_line(const std::string& identity, std::string_view key) {
 
 }  // namespace
 
-// A point's encoding: the scalars, the summaries, then per replicate its series. A replicate
-// that went quiet after `last_step` has, by the engine's rule (sim/run_result.hpp), nothing
-// but repetitions of its final state in later columns, and its cumulative series is the
-// running sum of the new adopters: such a replicate stores only new adopters, exposures and
-// sharers up to last_step, as varints (a few bytes a step). Any other is stored whole.
+// A point's encoding: the scalars, the summaries, the channel names, then every series row
+// ([replicate, step], [replicate, channel, step], totals) as differences from the previous
+// value (zigzag varints) with trailing zero differences left out. A replicate that went
+// quiet repeats its final state, so its rows end early; cumulative series cost one small
+// varint per step that changed; a row of zeros costs one byte.
+
+namespace {
+
+std::uint64_t zigzag(std::int64_t v) { return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63); }
+std::int64_t unzigzag(std::uint64_t u) { return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1); }
+
+/// `rows` rows of `width` values each.
+template <class T>
+void put_rows(Writer& w, const std::vector<T>& values, std::size_t width) {
+  w.varint(values.size());
+  if (width == 0) return;
+  for (std::size_t row = 0; row < values.size(); row += width) {
+    std::size_t kept = width;  // up to the last value that differs from the one before it
+    while (kept > 0 && values[row + kept - 1] == (kept >= 2 ? values[row + kept - 2] : T{0})) --kept;
+    w.varint(kept);
+    std::uint64_t previous = 0;  // unsigned arithmetic: differences wrap, never overflow
+    for (std::size_t t = 0; t < kept; ++t) {
+      const auto value = static_cast<std::uint64_t>(values[row + t]);
+      w.varint(zigzag(static_cast<std::int64_t>(value - previous)));
+      previous = value;
+    }
+  }
+}
+
+template <class T>
+void get_rows(Reader& r, std::vector<T>& values, std::size_t width) {
+  const std::uint64_t n = r.varint();
+  if (n > (std::uint64_t{1} << 40) || (width == 0 && n != 0) || (width != 0 && n % width != 0)) {
+    throw IoError("malformed sweep point record (series size)");
+  }
+  values.assign(n, T{0});
+  for (std::size_t row = 0; row < n; row += width) {
+    const std::uint64_t kept = r.varint();
+    if (kept > width) throw IoError("malformed sweep point record (series row)");
+    std::uint64_t value = 0;
+    for (std::size_t t = 0; t < width; ++t) {
+      if (t < kept) value += static_cast<std::uint64_t>(unzigzag(r.varint()));
+      values[row + t] = static_cast<T>(value);
+    }
+  }
+}
+
+}  // namespace
+
 std::string encode_point(const SweepPointResult& p) {
   const RunResult& run = p.run;
   const std::size_t columns = run.columns();
-  Writer w(64 + run.summaries.size() * 48 + run.new_adopters.size() * 4);
+  const std::size_t channels = run.channels();
+  Writer w(128 + run.summaries.size() * 96 + run.new_adopters.size() * 2);
   w.put(kEncodingVersion);
   w.put(p.point);
   w.put(p.seed);
@@ -158,7 +203,7 @@ std::string encode_point(const SweepPointResult& p) {
   w.put(run.replicates);
   w.put(static_cast<std::int32_t>(run.steps));
   w.put(run.step_hours);
-  w.put(static_cast<std::uint8_t>(run.new_adopters.empty() ? 0 : 1));  // series recorded
+  w.varint(run.summaries.size());
   for (const ReplicateSummary& s : run.summaries) {
     w.put(s.final_adopters);
     w.put(s.final_fraction);
@@ -168,30 +213,28 @@ std::string encode_point(const SweepPointResult& p) {
     w.put(static_cast<std::int32_t>(s.steps_to_90));
     w.put(static_cast<std::int32_t>(s.last_step));
     w.put(s.exposures);
+    w.put(s.reach);
+    w.put(s.spend_cents);
+    w.put(s.money_cents);
+    w.put(s.money_24h_cents);
+    w.put(s.donors);
+    w.put(static_cast<std::int32_t>(s.goal_step));
   }
-  if (run.new_adopters.empty()) return std::move(w.bytes());
-  for (std::uint32_t r = 0; r < run.replicates; ++r) {
-    const std::size_t row = std::size_t{r} * columns;
-    const std::size_t kept =
-        std::clamp<std::size_t>(static_cast<std::size_t>(std::max(run.summaries[r].last_step, 0)) + 1, 1, columns);
-    bool compact = true;
-    std::uint64_t sum = 0;
-    for (std::size_t t = 0; t < columns && compact; ++t) {
-      sum += run.new_adopters[row + t];
-      compact = run.cumulative_adopters[row + t] == sum &&
-                (t < kept || (run.new_adopters[row + t] == 0 && run.exposures[row + t] == 0 &&
-                              run.active_sharers[row + t] == 0));
-    }
-    w.put(static_cast<std::uint8_t>(compact ? 1 : 0));
-    const std::size_t stored = compact ? kept : columns;
-    w.varint(stored);
-    for (const auto* series : {&run.new_adopters, &run.exposures, &run.active_sharers}) {
-      for (std::size_t t = 0; t < stored; ++t) w.varint((*series)[row + t]);
-    }
-    if (!compact) {
-      for (std::size_t t = 0; t < stored; ++t) w.varint(run.cumulative_adopters[row + t]);
-    }
+  w.varint(channels);
+  for (const std::string& name : run.channel_names) {
+    w.varint(name.size());
+    w.put_bytes(name);
   }
+  put_rows(w, run.new_adopters, columns);
+  put_rows(w, run.cumulative_adopters, columns);
+  put_rows(w, run.exposures, columns);
+  put_rows(w, run.active_sharers, columns);
+  put_rows(w, run.money_cents, columns);
+  put_rows(w, run.channel_exposures, columns);
+  put_rows(w, run.channel_adoptions, columns);
+  put_rows(w, run.channel_spend_cents, columns);
+  put_rows(w, run.total_channel_adoptions, channels);
+  put_rows(w, run.total_channel_spend_cents, channels);
   return std::move(w.bytes());
 }
 
@@ -210,9 +253,9 @@ SweepPointResult decode_point(std::string_view bytes) {
   run.replicates = r.get<std::uint32_t>();
   run.steps = r.get<std::int32_t>();
   run.step_hours = r.get<double>();
-  const bool series = r.get<std::uint8_t>() != 0;
-  if (run.steps < 0 || run.replicates > r.left() / 48) throw IoError("malformed sweep point record (sizes)");
-  run.summaries.resize(run.replicates);
+  const std::uint64_t summaries = r.varint();
+  if (run.steps < 0 || summaries > r.left() / 64) throw IoError("malformed sweep point record (sizes)");
+  run.summaries.resize(summaries);
   for (ReplicateSummary& s : run.summaries) {
     s.final_adopters = r.get<std::uint64_t>();
     s.final_fraction = r.get<double>();
@@ -222,30 +265,33 @@ SweepPointResult decode_point(std::string_view bytes) {
     s.steps_to_90 = r.get<std::int32_t>();
     s.last_step = r.get<std::int32_t>();
     s.exposures = r.get<std::uint64_t>();
+    s.reach = r.get<std::uint64_t>();
+    s.spend_cents = r.get<std::int64_t>();
+    s.money_cents = r.get<std::int64_t>();
+    s.money_24h_cents = r.get<std::int64_t>();
+    s.donors = r.get<std::uint64_t>();
+    s.goal_step = r.get<std::int32_t>();
   }
-  if (!series) return p;
+  const std::uint64_t channels = r.varint();
+  if (channels > 1024) throw IoError("malformed sweep point record (channels)");
+  for (std::uint64_t c = 0; c < channels; ++c) {
+    const std::uint64_t length = r.varint();
+    if (length > r.left()) throw IoError("malformed sweep point record (channel name)");
+    std::string name;
+    for (std::uint64_t i = 0; i < length; ++i) name += static_cast<char>(r.get<std::uint8_t>());
+    run.channel_names.push_back(std::move(name));
+  }
   const std::size_t columns = run.columns();
-  for (auto* s : {&run.new_adopters, &run.cumulative_adopters, &run.exposures, &run.active_sharers}) {
-    s->assign(std::size_t{run.replicates} * columns, 0);
-  }
-  for (std::uint32_t i = 0; i < run.replicates; ++i) {
-    const std::size_t row = std::size_t{i} * columns;
-    const bool compact = r.get<std::uint8_t>() != 0;
-    const std::uint64_t stored = r.varint();
-    if (stored > columns || stored == 0) throw IoError("malformed sweep point record (columns)");
-    for (auto* s : {&run.new_adopters, &run.exposures, &run.active_sharers}) {
-      for (std::size_t t = 0; t < stored; ++t) (*s)[row + t] = r.varint();
-    }
-    if (compact) {
-      std::uint64_t sum = 0;
-      for (std::size_t t = 0; t < columns; ++t) {
-        sum += run.new_adopters[row + t];
-        run.cumulative_adopters[row + t] = sum;
-      }
-    } else {
-      for (std::size_t t = 0; t < stored; ++t) run.cumulative_adopters[row + t] = r.varint();
-    }
-  }
+  get_rows(r, run.new_adopters, columns);
+  get_rows(r, run.cumulative_adopters, columns);
+  get_rows(r, run.exposures, columns);
+  get_rows(r, run.active_sharers, columns);
+  get_rows(r, run.money_cents, columns);
+  get_rows(r, run.channel_exposures, columns);
+  get_rows(r, run.channel_adoptions, columns);
+  get_rows(r, run.channel_spend_cents, columns);
+  get_rows(r, run.total_channel_adoptions, channels);
+  get_rows(r, run.total_channel_spend_cents, channels);
   if (r.left() != 0) throw IoError("malformed sweep point record (trailing bytes)");
   return p;
 }

@@ -26,7 +26,9 @@ using h5::Handle;
 
 /// Same layout version as run files: a sweep file is a new kind of file, not a new version.
 constexpr int kFormatVersion = 1;
-constexpr int kDeflateLevel = 4;
+/// gzip level 1: a sweep holds tens of megabytes of mostly repeated counts, which level 1
+/// writes several times faster than level 4 (run files) for about 10% more bytes.
+constexpr int kDeflateLevel = 1;
 /// Series chunks hold at most this many values (512 KiB of uint64): whole points, as many
 /// as fit, so a point's replicates are read together.
 constexpr hsize_t kChunkValues = 64 * 1024;
@@ -52,7 +54,23 @@ constexpr SeriesSpec kSeries[] = {
     {"active_sharers", &RunResult::active_sharers, "agents", "agents spreading at this step"},
 };
 
-/// One /summary/replicates element, as in run files.
+/// [replicate, channel, step] series, as in run files.
+template <class T>
+struct ChannelSeriesSpec {
+  const char* name;
+  std::vector<T> RunResult::*values;
+  const char* units;
+  const char* long_name;
+};
+constexpr ChannelSeriesSpec<std::uint64_t> kChannelCounts[] = {
+    {"channel_exposures", &RunResult::channel_exposures, "exposures",
+     "exposures each channel made at this step (friends: arcs)"},
+    {"channel_adoptions", &RunResult::channel_adoptions, "agents", "adoptions each channel tipped at this step"},
+};
+constexpr ChannelSeriesSpec<std::int64_t> kChannelSpend{"channel_spend_cents", &RunResult::channel_spend_cents, "cents",
+                                                        "dollars (in cents) each channel spent at this step"};
+
+/// One /summary/replicates element, as in run files (output/run_writer.cpp).
 struct SummaryRow {
   std::uint32_t replicate;
   std::uint64_t final_adopters;
@@ -63,6 +81,12 @@ struct SummaryRow {
   Step steps_to_90;
   Step last_step;
   std::uint64_t exposures;
+  std::uint64_t reach;
+  std::int64_t spend_cents;
+  std::int64_t money_cents;
+  std::int64_t money_24h_cents;
+  std::uint64_t donors;
+  Step goal_step;
 };
 
 h5::CompoundType summary_type() {
@@ -75,12 +99,44 @@ h5::CompoundType summary_type() {
       .add<Step>("steps_to_50", offsetof(SummaryRow, steps_to_50))
       .add<Step>("steps_to_90", offsetof(SummaryRow, steps_to_90))
       .add<Step>("last_step", offsetof(SummaryRow, last_step))
-      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures));
+      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures))
+      .add<std::uint64_t>("reach", offsetof(SummaryRow, reach))
+      .add<std::int64_t>("spend_cents", offsetof(SummaryRow, spend_cents))
+      .add<std::int64_t>("money_cents", offsetof(SummaryRow, money_cents))
+      .add<std::int64_t>("money_24h_cents", offsetof(SummaryRow, money_24h_cents))
+      .add<std::uint64_t>("donors", offsetof(SummaryRow, donors))
+      .add<Step>("goal_step", offsetof(SummaryRow, goal_step));
   return type;
 }
 
-constexpr const char* kMetrics[] = {"final_adopters", "final_fraction", "peak_step", "peak_adopters",
-                                    "steps_to_50",    "steps_to_90",    "last_step", "exposures"};
+SummaryRow summary_row(std::uint32_t r, const ReplicateSummary& s) {
+  return {r,           s.final_adopters, s.final_fraction, s.peak_step,   s.peak_adopters,   s.steps_to_50,
+          s.steps_to_90, s.last_step,    s.exposures,      s.reach,       s.spend_cents,     s.money_cents,
+          s.money_24h_cents, s.donors,   s.goal_step};
+}
+
+ReplicateSummary from_row(const SummaryRow& row) {
+  ReplicateSummary s;
+  s.final_adopters = row.final_adopters;
+  s.final_fraction = row.final_fraction;
+  s.peak_step = row.peak_step;
+  s.peak_adopters = row.peak_adopters;
+  s.steps_to_50 = row.steps_to_50;
+  s.steps_to_90 = row.steps_to_90;
+  s.last_step = row.last_step;
+  s.exposures = row.exposures;
+  s.reach = row.reach;
+  s.spend_cents = row.spend_cents;
+  s.money_cents = row.money_cents;
+  s.money_24h_cents = row.money_24h_cents;
+  s.donors = row.donors;
+  s.goal_step = row.goal_step;
+  return s;
+}
+
+constexpr const char* kMetrics[] = {"final_adopters", "final_fraction", "peak_step",   "peak_adopters",   "steps_to_50",
+                                    "steps_to_90",    "last_step",      "exposures",   "reach",           "spend_cents",
+                                    "money_cents",    "money_24h_cents", "donors",     "goal_step"};
 constexpr std::size_t kMetricCount = std::size(kMetrics);
 
 /// Value of metric m in one replicate; NaN where undefined (a step of -1).
@@ -94,7 +150,13 @@ double metric_value(const ReplicateSummary& s, std::size_t m) {
     case 4: return step(s.steps_to_50);
     case 5: return step(s.steps_to_90);
     case 6: return step(s.last_step);
-    default: return static_cast<double>(s.exposures);
+    case 7: return static_cast<double>(s.exposures);
+    case 8: return static_cast<double>(s.reach);
+    case 9: return static_cast<double>(s.spend_cents);
+    case 10: return static_cast<double>(s.money_cents);
+    case 11: return static_cast<double>(s.money_24h_cents);
+    case 12: return static_cast<double>(s.donors);
+    default: return step(s.goal_step);
   }
 }
 
@@ -257,6 +319,18 @@ void check_consistent(const SweepHeader& h, std::span<const SweepRecord> records
     require(r.result.run.summaries.size() == h.replicates, at + "summaries");
     for (const SeriesSpec& s : kSeries) require((r.result.run.*s.values).size() == cells, at + s.name);
     require(r.values.size() == h.columns.size(), at + "values");
+    const RunResult& run = r.result.run;
+    const RunResult& first = records.front().result.run;
+    require(run.channel_names == first.channel_names, at + "its channels differ from point " +
+                                                          std::to_string(records.front().result.point) + "'s");
+    const std::size_t channel_cells = cells * run.channels();
+    require(run.money_cents.size() == cells, at + "money_cents");
+    require(run.channel_exposures.size() == channel_cells && run.channel_adoptions.size() == channel_cells &&
+                run.channel_spend_cents.size() == channel_cells,
+            at + "channel series");
+    require(run.total_channel_adoptions.size() == std::size_t{h.replicates} * run.channels() &&
+                run.total_channel_spend_cents.size() == std::size_t{h.replicates} * run.channels(),
+            at + "channel totals");
     for (std::size_t c = 0; c < h.columns.size(); ++c) {
       require(r.values[c].index() == static_cast<std::size_t>(h.columns[c].kind), at + h.columns[c].key);
     }
@@ -344,6 +418,57 @@ void write_series(h5::File& file, const SweepHeader& h, std::span<const SweepRec
     data.set_dimension_label(1, "replicate");
     data.set_dimension_label(2, "step");
   }
+
+  std::vector<std::int64_t> money(records.size() * cells);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& v = records[i].result.run.money_cents;
+    std::copy(v.begin(), v.end(), money.begin() + static_cast<std::ptrdiff_t>(i * cells));
+  }
+  h5::Dataset raised = series.write_dataset<std::int64_t>("money_raised_cents", shape, money, storage);
+  raised.set_attribute("units", "cents");
+  raised.set_attribute("long_name", "donations raised by the end of this step (cumulative)");
+  raised.attach_scale(point, 0);
+  raised.attach_scale(replicate, 1);
+  raised.attach_scale(time, 2);
+  raised.attach_scale(step, 2);
+  raised.set_dimension_label(0, "point");
+  raised.set_dimension_label(1, "replicate");
+  raised.set_dimension_label(2, "step");
+
+  // [point, replicate, channel, step], when the points have channels (every point the same).
+  const std::vector<std::string> names = records.empty() ? std::vector<std::string>{}
+                                                         : records.front().result.run.channel_names;
+  if (names.empty()) return;
+  h5::Dataset channel = series.write_strings("channel", names);
+  channel.make_scale("channel");
+  channel.set_attribute("long_name", "channel: seed, friends (word of mouth), spontaneous, then the scenario's");
+  const hsize_t channels = names.size();
+  const hsize_t channel_shape[] = {records.size(), h.replicates, channels, columns};
+  const hsize_t k0 = std::max<hsize_t>(1, kChunkValues / std::max<hsize_t>(1, c1 * channels * c2));
+  const h5::Storage channel_storage{{k0, c1, channels, c2}, kDeflateLevel, true};
+  const std::size_t channel_cells = cells * channels;
+  const auto write_channel = [&](const auto& spec) {
+    using T = typename std::remove_reference_t<decltype(records.front().result.run.*spec.values)>::value_type;
+    std::vector<T> all(records.size() * channel_cells);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto& v = records[i].result.run.*spec.values;
+      std::copy(v.begin(), v.end(), all.begin() + static_cast<std::ptrdiff_t>(i * channel_cells));
+    }
+    h5::Dataset data = series.write_dataset<T>(spec.name, channel_shape, all, channel_storage);
+    data.set_attribute("units", spec.units);
+    data.set_attribute("long_name", spec.long_name);
+    data.attach_scale(point, 0);
+    data.attach_scale(replicate, 1);
+    data.attach_scale(channel, 2);
+    data.attach_scale(time, 3);
+    data.attach_scale(step, 3);
+    data.set_dimension_label(0, "point");
+    data.set_dimension_label(1, "replicate");
+    data.set_dimension_label(2, "channel");
+    data.set_dimension_label(3, "step");
+  };
+  for (const auto& spec : kChannelCounts) write_channel(spec);
+  write_channel(kChannelSpend);
 }
 
 void write_summaries(h5::File& file, const SweepHeader& h, std::span<const SweepRecord> records) {
@@ -353,11 +478,7 @@ void write_summaries(h5::File& file, const SweepHeader& h, std::span<const Sweep
   std::vector<PointStatsRow> stats;
   for (const SweepRecord& record : records) {
     const auto& sums = record.result.run.summaries;
-    for (std::uint32_t r = 0; r < h.replicates; ++r) {
-      const ReplicateSummary& s = sums[r];
-      rows.push_back({r, s.final_adopters, s.final_fraction, s.peak_step, s.peak_adopters, s.steps_to_50,
-                      s.steps_to_90, s.last_step, s.exposures});
-    }
+    for (std::uint32_t r = 0; r < h.replicates; ++r) rows.push_back(summary_row(r, sums[r]));
     PointStatsRow row{};
     row.point = record.result.point;
     row.replicates = h.replicates;
@@ -380,6 +501,24 @@ void write_summaries(h5::File& file, const SweepHeader& h, std::span<const Sweep
   points.set_attribute("long_name",
                        "per point, over its replicates: mean, standard deviation (n - 1) and 95% confidence "
                        "interval of the mean (Student t) of each summary metric; n = replicates where defined");
+
+  // Per-channel totals [point, replicate, channel].
+  const std::size_t channels = records.empty() ? 0 : records.front().result.run.channels();
+  if (channels == 0) return;
+  const hsize_t shape3[] = {records.size(), h.replicates, channels};
+  std::vector<std::uint64_t> adoptions;
+  std::vector<std::int64_t> spend;
+  for (const SweepRecord& r : records) {
+    adoptions.insert(adoptions.end(), r.result.run.total_channel_adoptions.begin(),
+                     r.result.run.total_channel_adoptions.end());
+    spend.insert(spend.end(), r.result.run.total_channel_spend_cents.begin(), r.result.run.total_channel_spend_cents.end());
+  }
+  h5::Dataset a = summary.write_dataset<std::uint64_t>("channel_adoptions", shape3, adoptions);
+  a.set_attribute("units", "agents");
+  a.set_attribute("long_name", "adoptions each channel tipped, per point and replicate");
+  h5::Dataset c = summary.write_dataset<std::int64_t>("channel_spend_cents", shape3, spend);
+  c.set_attribute("units", "cents");
+  c.set_attribute("long_name", "what each channel spent, per point and replicate");
 }
 
 void write_sweep_group(h5::File& file, const SweepHeader& h, std::span<const SweepRecord> records) {
@@ -472,6 +611,7 @@ class Reader {
   }
 
   [[nodiscard]] bool has_attribute(const char* name) const { return H5Aexists(file_.get(), name) > 0; }
+  [[nodiscard]] bool exists(const char* path) const { return H5Lexists(file_.get(), path, H5P_DEFAULT) > 0; }
 
   [[nodiscard]] std::string text(const char* name) const {
     const std::string where = std::string("attribute '") + name + "' of /";
@@ -746,17 +886,35 @@ SweepFile read_sweep(const fs::path& path) {
   for (std::size_t i = 0; i < n; ++i) {
     auto& sums = out.records[i].result.run.summaries;
     for (std::uint32_t r = 0; r < h.replicates; ++r) {
-      const SummaryRow& row = rows[i * h.replicates + r];
-      ReplicateSummary& s = sums.emplace_back();
-      s.final_adopters = row.final_adopters;
-      s.final_fraction = row.final_fraction;
-      s.peak_step = row.peak_step;
-      s.peak_adopters = row.peak_adopters;
-      s.steps_to_50 = row.steps_to_50;
-      s.steps_to_90 = row.steps_to_90;
-      s.last_step = row.last_step;
-      s.exposures = row.exposures;
+      sums.push_back(from_row(rows[i * h.replicates + r]));
     }
+  }
+  // Money, and the channels when there are any.
+  std::vector<std::int64_t> money(n * cells);
+  if (!money.empty()) in.read("/series/money_raised_cents", H5T_NATIVE_INT64, money.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto begin = money.begin() + static_cast<std::ptrdiff_t>(i * cells);
+    out.records[i].result.run.money_cents.assign(begin, begin + static_cast<std::ptrdiff_t>(cells));
+  }
+  if (in.exists("/series/channel")) {
+    const std::size_t channels = in.shape("/series/channel").at(0);
+    const std::vector<std::string> names = in.strings("/series/channel", "", channels);
+    const std::size_t channel_cells = cells * channels, totals = std::size_t{h.replicates} * channels;
+    const auto read_split = [&](const std::string& dataset, auto member, std::size_t per_point) {
+      using T = typename std::remove_reference_t<decltype(out.records.front().result.run.*member)>::value_type;
+      std::vector<T> all(n * per_point);
+      if (!all.empty()) in.read(dataset, h5::memory_type<T>(), all.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto begin = all.begin() + static_cast<std::ptrdiff_t>(i * per_point);
+        (out.records[i].result.run.*member).assign(begin, begin + static_cast<std::ptrdiff_t>(per_point));
+      }
+    };
+    read_split("/series/channel_exposures", &RunResult::channel_exposures, channel_cells);
+    read_split("/series/channel_adoptions", &RunResult::channel_adoptions, channel_cells);
+    read_split("/series/channel_spend_cents", &RunResult::channel_spend_cents, channel_cells);
+    read_split("/summary/channel_adoptions", &RunResult::total_channel_adoptions, totals);
+    read_split("/summary/channel_spend_cents", &RunResult::total_channel_spend_cents, totals);
+    for (SweepRecord& r : out.records) r.result.run.channel_names = names;
   }
   return out;
 }

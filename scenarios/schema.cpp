@@ -1234,7 +1234,7 @@ std::string allowed_text(const Field& f) {
     }
     case Kind::kIntArray: return "non-empty; each " + describe_range(f);
     case Kind::kDistribution: return "values " + describe_range(f);
-    case Kind::kTable: return "see below";
+    case Kind::kTable: return "`\"dotted.key\" = [values]` or `{low, high, log}`";
     case Kind::kSubtable:
     case Kind::kSubtableArray: return "see below";
     default: {

@@ -191,8 +191,19 @@ std::string unsweepable(std::string_view key) {
   return "";
 }
 
+/// A range {low, high[, log]} and nothing else: what a command-line value must be to be a
+/// range (a distribution {dist = "uniform", low = ..., high = ...} is a value).
 bool is_range_table(const toml::table& t) {
-  return t.contains("low") || t.contains("high");
+  return (t.contains("low") || t.contains("high")) &&
+         std::all_of(t.begin(), t.end(), [](auto&& kv) {
+           const std::string_view k = kv.first.str();
+           return k == "low" || k == "high" || k == "log";
+         });
+}
+
+/// In [sweep.parameters]: meant as a range (its keys are then checked one by one).
+bool looks_like_range(const toml::table& t) {
+  return (t.contains("low") || t.contains("high")) && !t.contains("dist");
 }
 
 class Planner {
@@ -230,7 +241,6 @@ class Planner {
   SweepPlan plan_;
   /// Per point, per parameter: index of the listed value taken, or -1 (a drawn number).
   std::vector<std::vector<std::int64_t>> picks_;
-  std::vector<std::vector<std::string>> drawn_;  ///< per point, per range parameter j: text
 };
 
 // ---- command line ----------------------------------------------------------------------------
@@ -335,7 +345,12 @@ void Planner::add_command_line_parameter(const std::string& arg, const std::stri
 void Planner::read_file_parameters(const toml::table& table, const std::string& prefix) {
   for (auto&& [name, node] : table) {
     const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
-    if (const auto* sub = node.as_table(); sub != nullptr && !is_range_table(*sub)) {
+    if (const auto* sub = node.as_table(); sub != nullptr && !looks_like_range(*sub)) {
+      if (sub->contains("dist")) {
+        problems_.add(position(file_, node.source()) + ": sweep.parameters." + key +
+                      ": expected an array of values; a single distribution belongs in a list: [{dist = ...}]");
+        continue;
+      }
       if (sub->empty()) {
         problems_.add(position(file_, node.source()) + ": sweep.parameters." + key +
                       ": expected an array of values or a range {low = ..., high = ...}, found an empty table");
@@ -366,8 +381,7 @@ void Planner::add_file_parameter(const std::string& key, const toml::key& name, 
     for (const toml::node& v : *array) nodes.push_back(&v);
     d.p.kind = column_kind(nodes);
     for (const toml::node* v : nodes) {
-      if (v->is_table() && is_range_table(*v->as_table()) && v->as_table()->size() <= 3 &&
-          !v->as_table()->contains("dist")) {
+      if (v->is_table() && is_range_table(*v->as_table())) {
         problems_.add(position(file_, v->source()) + ": " + d.display +
                       ": a range {low, high} is the parameter's value itself, not an element of a list");
         return;
@@ -592,9 +606,19 @@ void Planner::expand() {
   }
 }
 
+/// The channels a run reports on (models/channels): every point must report on the same.
+std::string channel_signature(const Scenario& s) {
+  std::string out;
+  for (const ChannelSpec& c : s.channels) {
+    if (c.type != "seed") out += (out.empty() ? "" : ", ") + (c.name.empty() ? c.type : c.name);
+  }
+  return out.empty() ? "none" : out;
+}
+
 void Planner::validate_points() {
   const std::size_t n_base = base_overrides_.size();
   std::vector<std::string> overrides = base_overrides_;
+  std::string channels;  // point 0's: every point reports on the same channels
   for (std::size_t i = 0; i < plan_.points.size(); ++i) {
     SweepPoint& point = plan_.points[i];
     overrides.resize(n_base);
@@ -623,6 +647,16 @@ void Planner::validate_points() {
       continue;
     }
     Scenario& s = point.scenario;
+    if (const std::string mine = channel_signature(s); channels.empty()) {
+      channels = mine;
+    } else if (mine != channels) {
+      std::string description;
+      for (const std::string& o : point.overrides) description += (description.empty() ? "" : ", ") + o;
+      problems_.add(file_ + ": sweep point " + std::to_string(i) + " (" + description + "): channels: " + mine +
+                        "; every point of a sweep must report on the same channels as point 0 (" + channels +
+                        "): their series are stacked by point",
+                    "channels " + mine);
+    }
     point.seed = plan_.common_random_numbers ? s.run.seed : derive(s.run.seed, i);
     s.run.seed = point.seed;
     s.run.replicates = plan_.replicates;

@@ -341,6 +341,46 @@ def sweep_designs():
     print("sweep_designs: ok")
 
 
+def sweep_channels():
+    """Channel series, money and spend are stacked by point like the adoption series; points
+    must keep the same channels."""
+    with tempfile.TemporaryDirectory() as d:
+        scenario = write(d, "ads.toml", BASE.replace("[run]", """[[channel]]
+type = "sponsored"
+budget = 10.0
+cpm = 20.0
+reach = 0.2
+trust = 0.5
+
+[run]"""))
+        out = os.path.join(d, "ads.h5")
+        wom("sweep", scenario, "-o", out, "--quiet", "--set", "channel.1.budget=0,50")
+        with h5py.File(out, "r") as f:
+            assert [text(c) for c in f["series/channel"][()]] == ["seed", "friends", "spontaneous", "sponsored"]
+            assert f["series/channel_adoptions"].shape == (2, 6, 4, 26)
+            assert [f["series/channel_adoptions"].dims[i].label for i in range(4)] == ["point", "replicate", "channel",
+                                                                                      "step"]
+            assert f["series/money_raised_cents"].shape == (2, 6, 26)
+            spend = f["summary/channel_spend_cents"][()]
+            assert spend.shape == (2, 6, 4)
+            assert (spend[0] == 0).all() and (spend[1, :, 3] > 0).all()
+            reps = f["summary/replicates"][()]
+            assert (reps["spend_cents"] == spend.sum(axis=2)).all()
+            adopt = f["series/channel_adoptions"][()]
+            assert (adopt.sum(axis=2) == f["series/new_adopters"][()]).all()  # attribution adds up
+            stats = f["summary/points"][()]
+            assert np.allclose(stats["spend_cents_mean"], reps["spend_cents"].mean(axis=1))
+        # Reproduced by `wom run`, channels included.
+        run = os.path.join(d, "run.h5")
+        wom("run", scenario, "-o", run, "--quiet", "--set", "channel.1.budget=50.0", "--seed", "17")
+        with h5py.File(run, "r") as f, h5py.File(out, "r") as g:
+            for name in ("channel_adoptions", "channel_spend_cents", "money_raised_cents", "new_adopters"):
+                assert (f["series/" + name][()] == g["series/" + name][1]).all(), name
+        p = wom("sweep", scenario, "-o", os.path.join(d, "bad.h5"), "--set", "channel.1.name=a,b", expect=2)
+        assert "every point of a sweep must report on the same channels" in p.stderr, p.stderr
+    print("sweep_channels: ok")
+
+
 def sweep_bad_input():
     """Invalid sweeps exit 2 before simulating, at file:line:column, and write nothing."""
     with tempfile.TemporaryDirectory() as d:
@@ -367,7 +407,7 @@ def sweep_bad_input():
 
 
 CASES = {f.__name__: f for f in (sweep_file, sweep_mpi_identical, sweep_resume_after_kill, sweep_shard_merge,
-                                 sweep_designs, sweep_bad_input)}
+                                 sweep_designs, sweep_channels, sweep_bad_input)}
 
 if __name__ == "__main__":
     CASES[CASE]()

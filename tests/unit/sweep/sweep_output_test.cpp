@@ -55,6 +55,17 @@ SweepPointResult point_result(std::uint32_t point, std::uint32_t replicates, Ste
     r.exposures.push_back(c * 7);
     r.active_sharers.push_back(c % 3);
   }
+  r.channel_names = {"seed", "friends", "spontaneous", "ads"};
+  for (std::size_t c = 0; c < cells; ++c) r.money_cents.push_back(static_cast<std::int64_t>(c * 25) - 10);
+  for (std::size_t c = 0; c < cells * 4; ++c) {
+    r.channel_exposures.push_back(c % 5);
+    r.channel_adoptions.push_back(c % 2);
+    r.channel_spend_cents.push_back(-static_cast<std::int64_t>(c));
+  }
+  for (std::size_t c = 0; c < std::size_t{replicates} * 4; ++c) {
+    r.total_channel_adoptions.push_back(c);
+    r.total_channel_spend_cents.push_back(static_cast<std::int64_t>(c) * 100);
+  }
   for (std::uint32_t i = 0; i < replicates; ++i) {
     ReplicateSummary s;
     s.final_adopters = point + i;
@@ -65,6 +76,12 @@ SweepPointResult point_result(std::uint32_t point, std::uint32_t replicates, Ste
     s.steps_to_90 = -1;
     s.last_step = steps;
     s.exposures = 3 * i;
+    s.reach = 5 + i;
+    s.spend_cents = -7;
+    s.money_cents = 12345;
+    s.money_24h_cents = 99;
+    s.donors = i;
+    s.goal_step = i == 1 ? 3 : -1;
     r.summaries.push_back(s);
   }
   return p;
@@ -116,6 +133,13 @@ void check_same(const SweepPointResult& a, const SweepPointResult& b, bool timin
   CHECK(a.run.cumulative_adopters == b.run.cumulative_adopters);
   CHECK(a.run.exposures == b.run.exposures);
   CHECK(a.run.active_sharers == b.run.active_sharers);
+  CHECK(a.run.money_cents == b.run.money_cents);
+  CHECK(a.run.channel_names == b.run.channel_names);
+  CHECK(a.run.channel_exposures == b.run.channel_exposures);
+  CHECK(a.run.channel_adoptions == b.run.channel_adoptions);
+  CHECK(a.run.channel_spend_cents == b.run.channel_spend_cents);
+  CHECK(a.run.total_channel_adoptions == b.run.total_channel_adoptions);
+  CHECK(a.run.total_channel_spend_cents == b.run.total_channel_spend_cents);
   REQUIRE(a.run.summaries.size() == b.run.summaries.size());
   for (std::size_t i = 0; i < a.run.summaries.size(); ++i) {
     CHECK(a.run.summaries[i].final_adopters == b.run.summaries[i].final_adopters);
@@ -123,6 +147,12 @@ void check_same(const SweepPointResult& a, const SweepPointResult& b, bool timin
     CHECK(a.run.summaries[i].peak_step == b.run.summaries[i].peak_step);
     CHECK(a.run.summaries[i].steps_to_90 == b.run.summaries[i].steps_to_90);
     CHECK(a.run.summaries[i].exposures == b.run.summaries[i].exposures);
+    CHECK(a.run.summaries[i].reach == b.run.summaries[i].reach);
+    CHECK(a.run.summaries[i].spend_cents == b.run.summaries[i].spend_cents);
+    CHECK(a.run.summaries[i].money_cents == b.run.summaries[i].money_cents);
+    CHECK(a.run.summaries[i].money_24h_cents == b.run.summaries[i].money_24h_cents);
+    CHECK(a.run.summaries[i].donors == b.run.summaries[i].donors);
+    CHECK(a.run.summaries[i].goal_step == b.run.summaries[i].goal_step);
   }
   if (timings) {
     CHECK(a.build_seconds == b.build_seconds);
@@ -188,7 +218,8 @@ TEST_SUITE("sweep output") {
     const MetricStats s90 = metric_stats(p.run.summaries, 5);  // all -1
     CHECK(s90.n == 0);
     CHECK(std::isnan(s90.mean));
-    CHECK(sweep_metric_names().size() == 8);
+    CHECK(sweep_metric_names().size() == 14);
+    CHECK(metric_stats(p.run.summaries, 13).n == 1);  // goal_step: -1, 3, -1
     CHECK(std::string(sweep_metric_names()[1]) == "final_fraction");
   }
 
@@ -202,9 +233,12 @@ TEST_SUITE("sweep output") {
     // As the engine records them: quiet after step 1, cumulative = running sum.
     SweepPointResult quiet = point_result(1, 2, 200);
     RunResult& r = quiet.run;
-    for (auto* series : {&r.new_adopters, &r.cumulative_adopters, &r.exposures, &r.active_sharers}) {
+    for (auto* series : {&r.new_adopters, &r.cumulative_adopters, &r.exposures, &r.active_sharers,
+                         &r.channel_exposures, &r.channel_adoptions}) {
       std::fill(series->begin(), series->end(), 0);
     }
+    std::fill(r.money_cents.begin(), r.money_cents.end(), 500);
+    std::fill(r.channel_spend_cents.begin(), r.channel_spend_cents.end(), 0);
     const std::size_t columns = r.columns();
     r.new_adopters[0] = 3;
     r.new_adopters[1] = 2;
@@ -217,7 +251,7 @@ TEST_SUITE("sweep output") {
     r.summaries[1].last_step = 200;
     const std::string compact = encode_point(quiet);
     check_same(decode_point(compact), quiet, true);
-    CHECK(compact.size() < 1000);  // replicate 1: 3 x 201 one-byte varints; not 2 x 201 x 4 x 8 bytes
+    CHECK(compact.size() < 1500);  // a few bytes a row, not 2 x 201 x 20 x 8 bytes
   }
 
   TEST_CASE("checkpoint: appends survive, a torn tail is cut, another sweep is refused") {

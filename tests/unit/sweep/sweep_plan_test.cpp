@@ -241,6 +241,17 @@ seed = 3
     CHECK(p.base.run.steps == 7);
     CHECK(p.points[1].scenario.run.steps == 7);
     CHECK(p.set_arguments.size() == 3);
+    // A distribution is a value, not a range; a list of them is swept.
+    const SweepPlan dist = plan("", {"population.threshold={dist=\"uniform\",low=0.1,high=0.5}"});
+    CHECK(dist.parameters.empty());
+    CHECK(dist.base.population.threshold.high == 0.5);
+    const SweepPlan dists = plan("", {"population.threshold={dist=\"uniform\",low=0.1,high=0.5},0.3"});
+    REQUIRE(dists.parameters.size() == 1);
+    CHECK(dists.parameters[0].kind == SweepValueKind::kString);
+    CHECK(dists.points.size() == 2);
+    CHECK(error_of("\n[sweep.parameters]\n\"population.threshold\" = {dist = \"uniform\", low = 0.1, high = 0.5}\n") ==
+          "s.toml:21:26: sweep.parameters.population.threshold: expected an array of values; a single distribution "
+          "belongs in a list: [{dist = ...}]");
     // A range on the command line.
     const SweepPlan r = plan("", {"sweep.design=random", "sweep.points=4", "model.probability={low=0.1,high=0.2}"});
     CHECK(r.points.size() == 4);

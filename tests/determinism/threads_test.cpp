@@ -3,6 +3,8 @@
 // forces the parallel step path (tiny split threshold) and both replicate schedules.
 
 #include <doctest/doctest.h>
+
+#include "common/identical.hpp"
 #include <tbb/global_control.h>
 
 #include "models/independent_cascade/independent_cascade.hpp"
@@ -11,22 +13,9 @@
 #include "sim/network/trust.hpp"
 
 using namespace wom;
+using wom::test::check_identical;
 
 namespace {
-
-void check_identical(const RunResult& a, const RunResult& b) {
-  CHECK(a.new_adopters == b.new_adopters);
-  CHECK(a.cumulative_adopters == b.cumulative_adopters);
-  CHECK(a.exposures == b.exposures);
-  CHECK(a.active_sharers == b.active_sharers);
-  CHECK(a.adoption_step == b.adoption_step);
-  REQUIRE(a.summaries.size() == b.summaries.size());
-  for (std::size_t i = 0; i < a.summaries.size(); ++i) {
-    CHECK(a.summaries[i].final_adopters == b.summaries[i].final_adopters);
-    CHECK(a.summaries[i].exposures == b.summaries[i].exposures);
-    CHECK(a.summaries[i].last_step == b.summaries[i].last_step);
-  }
-}
 
 template <class Model>
 void check_model(const Graph& g, const Model& model) {

@@ -34,5 +34,6 @@ Command add_merge_command(CLI::App& wom, Invocation& invocation);
 Command add_inspect_command(CLI::App& wom, Invocation& invocation);
 Command add_export_command(CLI::App& wom, Invocation& invocation);
 Command add_plot_command(CLI::App& wom, Invocation& invocation);
+Command add_graph_command(CLI::App& wom, Invocation& invocation);  // issue 7: binary graph cache
 
 }  // namespace wom::cli

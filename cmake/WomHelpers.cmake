@@ -16,6 +16,9 @@ function(wom_target_defaults target)
     target_compile_options(${target} PUBLIC -fsanitize=thread)
     target_link_options(${target} PUBLIC -fsanitize=thread)
   endif()
+  if(WOM_BUILD_FUZZERS)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # wom_add_library(<name> SOURCES ... DEPENDS ...): static library wom_<name>, alias wom::<name>.

@@ -15,6 +15,24 @@
 namespace wom::h5 {
 namespace {
 
+/// One HDF5 description made fit for a one-line message. A failed read or write of the
+/// file driver describes itself over several lines with buffer addresses and offsets
+/// ("file write failed: time = ..., errno = 28, error message = 'No space left on device',
+/// buf = 0x..."); only the operating system's reason means anything to the user.
+std::string readable(std::string description) {
+  static constexpr std::string_view kReason = "error message = '";
+  const auto at = description.find(kReason);
+  if (at != std::string::npos) {
+    const auto begin = at + kReason.size();
+    const auto end = description.find('\'', begin);
+    const std::string reason = description.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    const auto colon = description.find(':');
+    description = (colon == std::string::npos ? std::string("I/O failed") : description.substr(0, colon)) + ": " + reason;
+  }
+  std::replace(description.begin(), description.end(), '\n', ' ');
+  return description;
+}
+
 /// The innermost and outermost descriptions on HDF5's error stack. The innermost says what
 /// actually went wrong (e.g. "errno = 17, error message = 'File exists'"); the outermost is
 /// what the API call was trying to do. Clears the stack so the next failure starts afresh.
@@ -30,6 +48,7 @@ std::string error_description() {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &descriptions);
   H5Eclear2(H5E_DEFAULT);
   if (descriptions.empty()) return "no description from HDF5";
+  for (std::string& d : descriptions) d = readable(d);
   if (descriptions.size() == 1 || descriptions.front() == descriptions.back()) {
     return descriptions.front();
   }
@@ -86,6 +105,11 @@ herr_t Handle::close() noexcept {
 }
 
 // ---- errors ---------------------------------------------------------------------------------
+
+void quiet_library() {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 void throw_error(std::string_view action, std::string_view object, const std::filesystem::path& file) {
   std::string message = "HDF5: cannot ";

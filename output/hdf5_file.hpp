@@ -95,6 +95,14 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
+/// Makes HDF5 silent for the whole process; call first thing in main, before any other HDF5
+/// call. Switches off the automatic printing of HDF5's error stack (every failure reaches the
+/// user as an IoError, formatted by throw_error) and HDF5's clean-up at exit: that clean-up
+/// closes files still open, and on a file whose last write failed (a full disk) the HDF5 of
+/// Debian 12 crashes in it. wom closes every file it writes explicitly before renaming it
+/// into place, so nothing of value is left to the clean-up.
+void quiet_library();
+
 /// Throws IoError("cannot <action> <object> in file '<file>': <HDF5's description>") and
 /// clears HDF5's error stack. For callers that go to the C API directly.
 [[noreturn]] void throw_error(std::string_view action, std::string_view object,

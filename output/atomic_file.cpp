@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "output/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "output/hdf5_file.hpp"
+#include "sim/error.hpp"
+
+namespace wom {
+namespace {
+
+struct Registry {
+  std::mutex lock;
+  std::vector<std::filesystem::path> files;
+};
+
+/// Never destroyed: the interrupt watcher may use it while the main thread runs static
+/// destructors at exit.
+Registry& registry() {
+  static auto* r = new Registry;
+  return *r;
+}
+
+void forget(Registry& r, const std::filesystem::path& path) {
+  const auto it = std::find(r.files.begin(), r.files.end(), path);
+  if (it != r.files.end()) r.files.erase(it);
+}
+
+}  // namespace
+
+std::filesystem::path temporary_path(const std::filesystem::path& path) {
+  if (path.filename().empty()) throw IoError("output path '" + path.string() + "' names no file");
+  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error)) {
+    const bool exists = std::filesystem::exists(folder, error);
+    throw IoError("output folder '" + folder.string() + (exists ? "' is not a folder" : "' does not exist") +
+                  " (writing '" + path.string() + "')");
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw IoError("output folder '" + folder.string() + "' is not writable (writing '" + path.string() + "')");
+  }
+  return folder / (path.filename().string() + ".partial-" + std::to_string(::getpid()));
+}
+
+void sync_to_disk(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  const std::error_code error(errno, std::generic_category());
+  if (fd >= 0) ::close(fd);
+  if (!ok) throw IoError("cannot sync '" + path.string() + "' to disk: " + error.message());
+}
+
+void write_hdf5_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill) {
+  const std::filesystem::path temporary = temporary_path(path);
+  bool created = false;  // never remove a file this call did not create
+  try {
+    std::optional<h5::File> file;
+    pending_files::create(temporary, [&] { file.emplace(h5::File::create_exclusive(temporary)); });
+    created = true;
+    fill(*file);  // every object closed on return
+    // Last, so a file copied away before the rename still says it is incomplete.
+    file->set_attribute("complete", std::int32_t{1});
+    file->close();
+    sync_to_disk(temporary);
+    pending_files::publish(temporary, path);
+  } catch (const std::exception& e) {
+    // The File's destructor has run: its handles are closed (or, on a failed close, HDF5
+    // still holds the descriptor, which unlinking does not disturb) and the file can go.
+    if (created) pending_files::discard(temporary);
+    if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
+    throw IoError("cannot write '" + path.string() + "': " + e.what());
+  }
+}
+
+namespace pending_files {
+
+void create(const std::filesystem::path& path, const std::function<void()>& create) {
+  Registry& r = registry();
+  const std::lock_guard guard(r.lock);
+  r.files.reserve(r.files.size() + 1);  // so registering after creating cannot throw
+  create();
+  r.files.push_back(path);
+}
+
+void publish(const std::filesystem::path& from, const std::filesystem::path& to) {
+  Registry& r = registry();
+  const std::lock_guard guard(r.lock);
+  std::error_code error;
+  std::filesystem::rename(from, to, error);
+  if (error) throw IoError("cannot rename '" + from.string() + "' to '" + to.string() + "': " + error.message());
+  forget(r, from);
+}
+
+void discard(const std::filesystem::path& path) noexcept {
+  Registry& r = registry();
+  const std::lock_guard guard(r.lock);
+  ::unlink(path.c_str());
+  forget(r, path);
+}
+
+std::size_t remove_all_for_exit() noexcept {
+  Registry& r = registry();
+  r.lock.lock();  // never unlocked: the process ends with this lock held
+  for (const std::filesystem::path& file : r.files) ::unlink(file.c_str());
+  return r.files.size();
+}
+
+}  // namespace pending_files
+}  // namespace wom

@@ -1,178 +1,274 @@
 // SPDX-License-Identifier: MIT
-// Diffusion throughput on Barabási–Albert graphs: independent cascade and linear threshold,
-// replicate batches (many concurrent runs) and single large runs (parallel inside a run),
-// on 1 and 2 threads. Prints a table and writes JSON (figures, commit, machine, threads).
+// Diffusion throughput of every model on Barabási–Albert graphs (issue 7): replicate batches
+// (many concurrent runs) and single large runs (parallel inside a run), on 1 and 2 threads,
+// against the references of the issue and against the machine's gather limit (the roofline
+// probe of benchmarks/roofline.hpp, measured in the same process). Prints a table and writes
+// JSON (figures, commit, machine, threads, load).
 //
-//   bench_diffusion [--preset small|perf] [--json FILE]
+//   bench_diffusion [--preset small|perf] [--json FILE] [--only SUBSTRING] [--repeats N]
 //
-// Reference figures (issue 2, a compiled single-threaded IC library on this machine):
-// BA N = 100,000, m = 5, 10 random seeds: 8 ms per run at p = 0.1, 1.6 µs per run at p = 0.01.
-
-#include <sys/utsname.h>
+// External references (single core, this machine, BA N = 100,000, m = 5, 10 random seeds):
+// independent cascade 8 ms per run at p = 0.1 and 1.6 µs at p = 0.01 (a compiled IC library);
+// linear threshold, uniform(0,1) thresholds and 1/in-degree weights, 75 µs; fractional
+// threshold φ = 0.2, 1.8 ms; discrete SIR β = 0.05, γ = 0.2, 0.7 s (an event-driven Python
+// library); continuous-time SIR from one seed, 0.09 s (a C library). Bass and the rumour are
+// timed against plain serial implementations (benchmarks/reference_models.hpp) run here.
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <tbb/global_control.h>
 
+#include "benchmarks/bench_common.hpp"
+#include "benchmarks/reference_models.hpp"
+#include "benchmarks/roofline.hpp"
+#include "models/bass/bass.hpp"
+#include "models/fractional_threshold/fractional_threshold.hpp"
 #include "models/independent_cascade/independent_cascade.hpp"
 #include "models/linear_threshold/linear_threshold.hpp"
+#include "models/rumour/rumour.hpp"
+#include "models/sir/sir.hpp"
 #include "sim/engine.hpp"
 #include "sim/network/generators.hpp"
 #include "sim/network/trust.hpp"
-#include "sim/version.hpp"
 
 using namespace wom;
+using bench::now_s;
 
 namespace {
-
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-/// Peak resident set size of this process in bytes (VmHWM).
-std::uint64_t peak_rss_bytes() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
 
 struct Figure {
   std::string workload;
   int threads;
+  std::uint32_t replicates;
   double seconds_per_replicate;
   double arcs_per_second;
+  double gather_fraction;    // arcs/s over the probe's gathers/s at the same thread count
   double mean_final;
-  double reference_seconds;  // 0 = none
-  std::uint32_t replicates;
+  double speedup;            // over 1 thread
+  double reference_seconds;  // per replicate, 0 = none
+  std::string reference;
+  double reference_mean_final = -1;
+  double load;
 };
+
+enum class Mode { kBatch, kSingleRun };
 
 struct Workload {
   std::string name;
   const Graph* graph;
   std::function<RunResult(const EngineOptions&)> run;
   std::uint32_t replicates;
-  bool single_run;           // replicates one after another, each split over threads
-  double reference_seconds;  // per replicate, 0 = none
+  Mode mode;
+  Step steps;
+  double reference_seconds = 0;  // external, per replicate
+  std::string reference;
+  /// A plain serial reference run here instead: returns {seconds per replicate, mean final}.
+  std::function<std::pair<double, double>()> plain;
 };
 
-Figure measure(const Workload& w, int threads) {
+struct Timing {
+  double seconds_per_replicate, arcs_per_second, mean_final;
+};
+
+Timing measure(const Workload& w, int threads, int repeats) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   EngineOptions opt;
-  opt.steps = 1000;
+  opt.steps = w.steps;
   opt.replicates = w.replicates;
   opt.seed = 12345;
-  opt.record_series = false;  // summaries only, as the reference library computes final sizes
-  if (w.single_run) opt.concurrent_replicates_max_agents = 0;
+  opt.record_series = false;  // summaries only, as the reference libraries compute final sizes
+  if (w.mode == Mode::kSingleRun) opt.concurrent_replicates_max_agents = 0;
   w.run(opt);  // warm-up: page in the graph, size the states
-  // Best of three: this machine is a shared VM whose speed drifts by tens of percent.
+  // Best of N: this machine is a shared VM whose speed drifts by tens of percent.
   double dt = 1e300;
   RunResult r;
-  for (int rep = 0; rep < 3; ++rep) {
+  for (int rep = 0; rep < repeats; ++rep) {
     const double t0 = now_s();
     r = w.run(opt);
     dt = std::min(dt, now_s() - t0);
   }
   double arcs = 0, final_sum = 0;
-  for (const auto& s : r.summaries) { arcs += static_cast<double>(s.exposures); final_sum += static_cast<double>(s.final_adopters); }
-  return {w.name, threads, dt / w.replicates, arcs / dt, final_sum / w.replicates, w.reference_seconds, w.replicates};
+  for (const auto& s : r.summaries) {
+    arcs += static_cast<double>(s.exposures);
+    final_sum += static_cast<double>(s.final_adopters);
+  }
+  return {dt / w.replicates, arcs / dt, final_sum / w.replicates};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string preset = "perf", json_path;
+  std::string preset = "perf", json_path, only;
+  int repeats = 3;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--preset") && i + 1 < argc) preset = argv[++i];
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
-    else { std::fprintf(stderr, "usage: %s [--preset small|perf] [--json FILE]\n", argv[0]); return 2; }
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::max(1, std::atoi(argv[++i]));
+    else {
+      std::fprintf(stderr, "usage: %s [--preset small|perf] [--json FILE] [--only SUBSTRING] [--repeats N]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (preset != "perf" && preset != "small") {
+    std::fprintf(stderr, "%s: --preset must be small or perf\n", argv[0]);
+    return 2;
   }
   const bool perf = preset == "perf";
   const NodeId big_n = perf ? 1'000'000 : 20'000, small_n = perf ? 100'000 : 5'000;
+  const double load_start = bench::load_average();
 
+  // The machine's limits first, while the heap is empty: 256 MiB is 8 times the last-level
+  // cache of the machines this ran on.
+  std::vector<bench::Roofline> roof;
+  for (int threads : {1, 2})
+    roof.push_back(bench::measure_roofline(perf ? std::size_t{1} << 28 : std::size_t{1} << 26,
+                                           perf ? std::size_t{1} << 26 : std::size_t{1} << 22, threads));
+
+  // The 1M graph only when a selected workload runs on it (it takes seconds to build).
+  const bool need_big = only.empty() || std::string("IC p=0.1, BA 1M, batch LT 1/in-degree, BA 1M").find(only) != std::string::npos ||
+                        only.find("1M") != std::string::npos;
   double t0 = now_s();
-  Graph big = barabasi_albert_graph(big_n, 5, 1);
+  Graph big = need_big ? barabasi_albert_graph(big_n, 5, 1) : barabasi_albert_graph(100, 5, 1);
   const double build_big = now_s() - t0;
-  Graph big_lt = big;
+  // The LT graphs are built again rather than copied: a built graph's arrays sit on huge
+  // pages, a copy's would not.
+  Graph big_lt = need_big ? barabasi_albert_graph(big_n, 5, 1) : big;
   assign_trust(big_lt, {"inverse_in_degree", 1.0, 1.0});
   t0 = now_s();
-  const Graph small = barabasi_albert_graph(small_n, 5, 2);
+  Graph small = barabasi_albert_graph(small_n, 5, 2);
   const double build_small = now_s() - t0;
+  Graph small_lt = barabasi_albert_graph(small_n, 5, 2);
+  assign_trust(small_lt, {"inverse_in_degree", 1.0, 1.0});
 
   const SeedPlan seeds_big(big, {{"random", 10, {}}});
   const SeedPlan seeds_small(small, {{"random", 10, {}}});
+  const SeedPlan seed_one(small, {{"random", 1, {}}});
   const IndependentCascade ic01(0.1), ic001(0.01);
   const LinearThreshold lt(Distribution{Distribution::Kind::kUniform, 0.0, 0.0, 1.0});
+  const FractionalThreshold ft(Distribution{Distribution::Kind::kConstant, 0.2}, small);
+  const DiscreteSir sir(0.05, 0.2);
+  const ContinuousSir ct_sir(0.05, 0.2, small);
+  constexpr double kBassP = 0.03, kBassQ = 0.38;
+  constexpr Step kBassSteps = 40;
+  const Bass bass(kBassP, kBassQ, 1.0, Bass::Form::kHazard, small);
+  const Rumour rumour(Rumour::Update::kRandomSequential);
+  const auto adj = bench::adjacency(small);
+
   const std::uint32_t big_reps = perf ? 20 : 4;
+  const auto plain = [&](std::uint32_t reps, auto&& one) {
+    return [&, reps, one]() -> std::pair<double, double> {
+      double best = 1e300, finals = 0;
+      for (int rep = 0; rep < repeats; ++rep) {
+        std::mt19937_64 rng(12345);
+        double sum = 0;
+        const double start = now_s();
+        for (std::uint32_t r = 0; r < reps; ++r) sum += static_cast<double>(one(rng).final_size);
+        best = std::min(best, now_s() - start);
+        finals = sum / reps;
+      }
+      return {best / reps, finals};
+    };
+  };
+  const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10;
 
   std::vector<Workload> workloads{
-      {"IC p=0.1, BA 1M m=5, batch", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, false, 0},
-      {"IC p=0.1, BA 1M m=5, single run", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, true, 0},
-      {"LT 1/in-degree, BA 1M m=5, batch", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, big_reps, false, 0},
-      {"LT 1/in-degree, BA 1M m=5, single run", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, big_reps, true, 0},
-      {"IC p=0.1, BA 100k m=5", &small, [&](const EngineOptions& o) { return run_replicates(small, ic01, seeds_small, o); }, perf ? 400u : 20u, false, 8e-3},
-      {"IC p=0.01, BA 100k m=5", &small, [&](const EngineOptions& o) { return run_replicates(small, ic001, seeds_small, o); }, perf ? 1'000'000u : 2000u, false, 1.6e-6},
+      {"IC p=0.1, BA 1M, batch", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, Mode::kBatch, 1000, 0, {}, {}},
+      {"IC p=0.1, BA 1M, single run", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, Mode::kSingleRun, 1000, 0, {}, {}},
+      {"LT 1/in-degree, BA 1M, batch", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, perf ? 2000u : 40u, Mode::kBatch, 1000, 0, {}, {}},
+      {"LT 1/in-degree, BA 1M, single run", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, perf ? 2000u : 40u, Mode::kSingleRun, 1000, 0, {}, {}},
+      {"IC p=0.1, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ic01, seeds_small, o); }, perf ? 400u : 20u, Mode::kBatch, 1000, 8e-3, "compiled IC library, 8 ms", {}},
+      {"IC p=0.01, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ic001, seeds_small, o); }, perf ? 1'000'000u : 2000u, Mode::kBatch, 1000, 1.6e-6, "compiled IC library, 1.6 us", {}},
+      {"LT 1/in-degree, BA 100k", &small_lt, [&](const EngineOptions& o) { return run_replicates(small_lt, lt, seeds_small, o); }, perf ? 40'000u : 200u, Mode::kBatch, 1000, 75e-6, "75 us", {}},
+      {"FT phi=0.2, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ft, seeds_small, o); }, perf ? 40'000u : 200u, Mode::kBatch, 1000, 1.8e-3, "1.8 ms", {}},
+      {"SIR b=0.05 g=0.2, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, sir, seeds_small, o); }, perf ? 40u : 4u, Mode::kBatch, 10000, 0.7, "event-driven Python library, 0.7 s", {}},
+      {"SIR b=0.05 g=0.2, BA 100k, single run", &small, [&](const EngineOptions& o) { return run_replicates(small, sir, seeds_small, o); }, perf ? 40u : 4u, Mode::kSingleRun, 10000, 0.7, "event-driven Python library, 0.7 s", {}},
+      {"CT-SIR b=0.05 g=0.2, BA 100k, 1 seed", &small, [&](const EngineOptions& o) { return run_replicates(small, ct_sir, seed_one, o); }, perf ? 40u : 4u, Mode::kBatch, 10000, 0.09, "C library, 0.09 s", {}},
+      {"Bass p=0.03 q=0.38, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, bass, seeds_small, o); }, bass_reps, Mode::kBatch, kBassSteps, 0, "plain serial",
+       plain(bass_reps, [&](std::mt19937_64& rng) { return bench::plain_bass(adj, kBassP, kBassQ, 10, kBassSteps, rng); })},
+      {"Rumour random-sequential, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, rumour, seeds_small, o); }, rumour_reps, Mode::kBatch, 100000, 0, "plain serial",
+       plain(rumour_reps, [&](std::mt19937_64& rng) { return bench::plain_rumour(adj, 10, rng); })},
   };
   if (!perf)
     for (auto& w : workloads) {
       const auto pos = w.name.find(w.name.find("1M") != std::string::npos ? "1M" : "100k");
-      w.name.replace(pos, w.name.find(' ', pos) - pos, std::to_string(w.graph->num_nodes()));
+      w.name.replace(pos, w.name.find_first_of(" ,", pos) - pos, std::to_string(w.graph->num_nodes()));
     }
 
-  std::vector<Figure> figures;
-  std::printf("wom %s (%s), preset %s, hardware threads %u\n", kVersion, kGitCommit, preset.c_str(),
-              std::thread::hardware_concurrency());
+  std::printf("wom %s (%s), preset %s, %s; load %.2f at start\n", kVersion, kGitCommit, preset.c_str(),
+              bench::machine().c_str(), load_start);
+  for (const auto& r : roof)
+    std::printf("roofline, %d thread(s): %.1f M random 4-byte gathers/s, sequential read %.2f GB/s (%llu MiB array)\n",
+                r.threads, r.gathers_per_second / 1e6, r.read_bytes_per_second / 1e9,
+                static_cast<unsigned long long>(r.array_bytes >> 20));
   std::printf("graph build: BA n=%u m=5 %.3f s (%llu arcs); BA n=%u m=5 %.3f s\n", big.num_nodes(), build_big,
               static_cast<unsigned long long>(big.num_arcs()), small.num_nodes(), build_small);
-  std::printf("%-40s %3s %10s %14s %12s %10s %8s %9s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
-              "final", "speedup", "vs ref");
+  std::printf("timings: best of %d\n", repeats);
+  std::printf("%-42s %3s %8s %12s %9s %7s %10s %7s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
+              "gather", "final", "speedup", "vs ref", "load");
+
+  std::vector<Figure> figures;
   for (const auto& w : workloads) {
+    if (!only.empty() && w.name.find(only) == std::string::npos) continue;
+    double ref_seconds = w.reference_seconds, ref_final = -1;
+    if (w.plain) std::tie(ref_seconds, ref_final) = w.plain();
     double one_thread = 0;
     for (int threads : {1, 2}) {
-      const Figure f = measure(w, threads);
-      if (threads == 1) one_thread = f.seconds_per_replicate;
+      const Timing t = measure(w, threads, repeats);
+      if (threads == 1) one_thread = t.seconds_per_replicate;
+      Figure f{w.name, threads, w.replicates, t.seconds_per_replicate, t.arcs_per_second,
+               t.arcs_per_second / roof[static_cast<std::size_t>(threads - 1)].gathers_per_second, t.mean_final,
+               one_thread / t.seconds_per_replicate, ref_seconds, w.reference, ref_final, bench::load_average()};
       figures.push_back(f);
       char ref[32] = "";
-      if (f.reference_seconds > 0) std::snprintf(ref, sizeof ref, "%.1fx", f.reference_seconds / f.seconds_per_replicate);
-      std::printf("%-40s %3d %10u %14.4g %12.1f %10.1f %8.2f %9s\n", f.workload.c_str(), threads, f.replicates,
-                  f.seconds_per_replicate, f.arcs_per_second / 1e6, f.mean_final, one_thread / f.seconds_per_replicate, ref);
+      if (ref_seconds > 0) std::snprintf(ref, sizeof ref, "%.1fx", ref_seconds / f.seconds_per_replicate);
+      std::printf("%-42s %3d %8u %12.4g %9.1f %6.0f%% %10.1f %7.2f %9s %6.2f\n", f.workload.c_str(), threads,
+                  f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6, 100 * f.gather_fraction, f.mean_final,
+                  f.speedup, ref, f.load);
       std::fflush(stdout);
     }
+    if (w.plain)
+      std::printf("%-42s %3d %8u %12.4g %9s %7s %10.1f\n", ("  plain serial " + w.name.substr(0, w.name.find(','))).c_str(),
+                  1, w.replicates, ref_seconds, "", "", ref_final);
   }
   // Memory: graph plus one running replicate's state, against 8 B/arc + 32 B/agent.
   const double arcs = static_cast<double>(big_lt.num_arcs()), agents = big_lt.num_nodes();
   const double graph_bytes = static_cast<double>(big_lt.memory_bytes());
   const double state_ic = agents * (sizeof(Step) + sizeof(NodeId));
   const double state_lt = state_ic + agents * 3 * sizeof(std::uint32_t);
+  const double per_arc = static_cast<double>(sizeof(NodeId) + sizeof(Trust));
   std::printf("memory (BA %u): graph %.1f MB = %.2f B/arc + %.1f B/agent; IC state %.0f B/agent, LT state %.0f B/agent; "
               "budget 8 B/arc + 32 B/agent: IC %.2f, LT %.2f of budget; peak RSS %.1f MB\n",
-              big.num_nodes(), graph_bytes / 1e6, (arcs * 6) / arcs, (graph_bytes - arcs * 6) / agents,
-              state_ic / agents, state_lt / agents, (graph_bytes + state_ic) / (8 * arcs + 32 * agents),
-              (graph_bytes + state_lt) / (8 * arcs + 32 * agents), peak_rss_bytes() / 1e6);
+              big.num_nodes(), graph_bytes / 1e6, per_arc, (graph_bytes - arcs * per_arc) / agents, state_ic / agents,
+              state_lt / agents, (graph_bytes + state_ic) / (8 * arcs + 32 * agents),
+              (graph_bytes + state_lt) / (8 * arcs + 32 * agents), static_cast<double>(bench::peak_rss_bytes()) / 1e6);
 
   if (!json_path.empty()) {
-    utsname u{};
-    uname(&u);
     std::ofstream j(json_path);
-    j << "{\n  \"benchmark\": \"bench_diffusion\",\n  \"preset\": \"" << preset << "\",\n  \"commit\": \"" << kGitCommit
-      << "\",\n  \"machine\": \"" << u.machine << " " << u.release << ", " << std::thread::hardware_concurrency()
-      << " hardware threads\",\n  \"graph_build_seconds\": " << build_big << ",\n  \"peak_rss_bytes\": " << peak_rss_bytes()
+    j << bench::json_header("bench_diffusion", preset) << ",\n  \"repeats\": " << repeats << ",\n  \"roofline\": [";
+    for (std::size_t i = 0; i < roof.size(); ++i)
+      j << (i ? ", " : "") << "{\"threads\": " << roof[i].threads << ", \"gathers_per_second\": " << roof[i].gathers_per_second
+        << ", \"read_bytes_per_second\": " << roof[i].read_bytes_per_second << ", \"array_bytes\": " << roof[i].array_bytes << "}";
+    j << "],\n  \"graph_build_seconds\": " << build_big << ",\n  \"peak_rss_bytes\": " << bench::peak_rss_bytes()
       << ",\n  \"graph_bytes_per_arc\": " << graph_bytes / arcs << ",\n  \"results\": [\n";
     for (std::size_t i = 0; i < figures.size(); ++i) {
       const auto& f = figures[i];
       j << "    {\"workload\": \"" << f.workload << "\", \"threads\": " << f.threads << ", \"replicates\": " << f.replicates
         << ", \"seconds_per_replicate\": " << f.seconds_per_replicate << ", \"arcs_per_second\": " << f.arcs_per_second
-        << ", \"mean_final_adopters\": " << f.mean_final << ", \"reference_seconds_per_replicate\": " << f.reference_seconds
-        << "}" << (i + 1 < figures.size() ? ",\n" : "\n");
+        << ", \"gather_fraction\": " << f.gather_fraction << ", \"mean_final_adopters\": " << f.mean_final
+        << ", \"speedup_over_1_thread\": " << f.speedup << ", \"reference\": \"" << f.reference
+        << "\", \"reference_seconds_per_replicate\": " << f.reference_seconds
+        << ", \"reference_mean_final\": " << f.reference_mean_final << ", \"load_average\": " << f.load << "}"
+        << (i + 1 < figures.size() ? ",\n" : "\n");
     }
     j << "  ]\n}\n";
   }

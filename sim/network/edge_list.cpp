@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <sys/mman.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <zlib.h>
 
 #include "sim/error.hpp"
@@ -24,6 +26,9 @@ namespace {
 
 /// Read block size: large enough that per-call and per-block overhead vanish.
 constexpr std::size_t kBlock = std::size_t{1} << 22;
+/// Pieces parsed in parallel are at least this large (small files parse as one piece), so
+/// a block gives each of a few threads some pieces.
+constexpr std::size_t kPieceBytes = std::size_t{1} << 19;
 
 /// Sequential reader of a plain or gzip-compressed file in large blocks.
 class BlockReader {
@@ -87,15 +92,6 @@ class BlockReader {
   std::FILE* file_ = nullptr;
 };
 
-/// Asks for transparent huge pages on a large fresh allocation (before it is touched):
-/// random probes into a table of hundreds of MB otherwise miss the TLB as well as the cache.
-void advise_huge_pages(void* data, std::size_t bytes) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint only
-}
-
 /// Maps arbitrary 64-bit input ids to dense ids in order of first appearance. Open
 /// addressing with linear probing at load <= 1/2: one probe, i.e. one cache miss, in the
 /// common case (key and value share a slot), and no allocation per id (std::unordered_map
@@ -124,7 +120,12 @@ class IdMap {
   /// Hints that `label` will be looked up soon.
   void prefetch(std::uint64_t label) const noexcept { __builtin_prefetch(&slots_[mix64(label) & mask_]); }
   [[nodiscard]] std::size_t size() const noexcept { return labels_.size(); }
-  std::vector<std::uint64_t> take_labels() { return std::move(labels_); }
+  /// The labels in id order; the map itself is freed (it is the reader's largest array, and
+  /// the graph is built after it).
+  std::vector<std::uint64_t> take_labels() {
+    slots_ = std::vector<Slot>();
+    return std::move(labels_);
+  }
 
  private:
   struct Slot {
@@ -152,6 +153,74 @@ class IdMap {
 
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 constexpr bool is_separator(char c) noexcept { return is_space(c) || c == ','; }
+
+/// What one piece of complete lines parsed to, on a worker thread: ids not yet mapped,
+/// weights, and what the in-order merge needs to continue the file's bookkeeping. `ok` is
+/// false when some line is not a plain edge line the fast path accepts; the piece is then
+/// parsed again by LineParser, which throws the exact message (file, line, text) a serial
+/// read gives.
+struct Piece {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  std::vector<std::uint64_t> raw;  ///< tail, head, tail, head, ...
+  std::vector<float> weights;
+  std::uint64_t lines = 0;
+  std::uint64_t first_edge_line = 0;  ///< within the piece, 1-based; 0 = no edge line
+  bool weighted = false;              ///< whether that first edge line had a weight
+  bool ok = true;
+};
+
+/// Parses the complete lines [piece.begin, piece.end) as LineParser::parse would, never
+/// throwing: it accepts exactly the lines LineParser accepts with the same values (same
+/// token rules, same std::from_chars calls), and gives up (ok = false) on anything else,
+/// including a weight column that comes and goes within the piece.
+void parse_piece(Piece& piece, bool read_weights) {
+  const char* p = piece.begin;
+  const char* const stop = piece.end;
+  piece.raw.reserve(static_cast<std::size_t>(stop - p) / 8);
+  while (p != stop) {
+    const char* const nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(stop - p)));
+    const char* const end = nl ? nl : stop;
+    ++piece.lines;
+    const char* q = p;
+    p = nl ? nl + 1 : stop;
+    while (q != end && is_space(*q)) ++q;
+    if (q == end || *q == '#' || *q == '%') continue;
+    std::string_view tokens[3];
+    int count = 0;
+    while (q != end && count < 3) {
+      const char* t = q;
+      while (q != end && !is_separator(*q)) ++q;
+      tokens[count++] = std::string_view(t, static_cast<std::size_t>(q - t));
+      while (q != end && is_separator(*q)) ++q;
+    }
+    if (count < 2) { piece.ok = false; return; }
+    std::uint64_t ids[2];
+    for (int i = 0; i < 2; ++i) {
+      const auto [ptr, ec] = std::from_chars(tokens[i].data(), tokens[i].data() + tokens[i].size(), ids[i]);
+      if (ec != std::errc{} || ptr != tokens[i].data() + tokens[i].size()) { piece.ok = false; return; }
+    }
+    piece.raw.push_back(ids[0]);
+    piece.raw.push_back(ids[1]);
+    if (!read_weights) continue;
+    const bool has_weight = count == 3;
+    if (piece.first_edge_line == 0) {
+      piece.first_edge_line = piece.lines;
+      piece.weighted = has_weight;
+    } else if (has_weight != piece.weighted) {
+      piece.ok = false;
+      return;
+    }
+    if (!has_weight) continue;
+    float w = 0;
+    const auto [ptr, ec] = std::from_chars(tokens[2].data(), tokens[2].data() + tokens[2].size(), w);
+    if (ec != std::errc{} || ptr != tokens[2].data() + tokens[2].size() || !std::isfinite(w)) {
+      piece.ok = false;
+      return;
+    }
+    piece.weights.push_back(w);
+  }
+}
 
 /// Parses lines into an edge buffer, keeping what error messages need (file, line number).
 class LineParser {
@@ -199,6 +268,33 @@ class LineParser {
     edges_.weights.push_back(w);
   }
 
+  /// Continues the file with a piece parsed by parse_piece: the same state as if its lines
+  /// had gone through parse() one by one. A piece the fast path gave up on, or whose weight
+  /// column disagrees with the file's first edge line, is parsed again line by line here, so
+  /// the error thrown is the serial one.
+  void merge(const Piece& piece) {
+    const bool agrees = !options_.read_weights || piece.first_edge_line == 0 || first_edge_line_ == 0 ||
+                        piece.weighted == weighted_;
+    if (!piece.ok || !agrees) {
+      const char* p = piece.begin;
+      while (p != piece.end) {
+        const char* const nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(piece.end - p)));
+        const char* const end = nl ? nl : piece.end;
+        parse(p, end);
+        p = nl ? nl + 1 : piece.end;
+      }
+      return;
+    }
+    if (options_.read_weights && piece.first_edge_line != 0 && first_edge_line_ == 0) {
+      first_edge_line_ = line_ + piece.first_edge_line;
+      weighted_ = piece.weighted;
+    }
+    line_ += piece.lines;
+    flush();
+    map(piece.raw.data(), piece.raw.size());
+    edges_.weights.insert(edges_.weights.end(), piece.weights.begin(), piece.weights.end());
+  }
+
   /// All edges parsed so far, ids remapped.
   [[nodiscard]] EdgeBuffer& edges() {
     flush();
@@ -217,19 +313,23 @@ class LineParser {
   static constexpr std::size_t kPrefetchAhead = 16;
 
   void flush() {
-    const std::size_t count = raw_.size();
-    for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) ids_.prefetch(raw_[i]);
+    map(raw_.data(), raw_.size());
+    raw_.clear();
+  }
+
+  /// Maps raw ids (tail, head, tail, ...) in order and appends the edges.
+  void map(const std::uint64_t* raw, std::size_t count) {
+    for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) ids_.prefetch(raw[i]);
     for (std::size_t i = 0; i < count; i += 2) {
-      if (i + kPrefetchAhead < count) ids_.prefetch(raw_[i + kPrefetchAhead]);
-      if (i + 1 + kPrefetchAhead < count) ids_.prefetch(raw_[i + 1 + kPrefetchAhead]);
-      const NodeId tail = ids_.intern(raw_[i]);
-      const NodeId head = ids_.intern(raw_[i + 1]);
+      if (i + kPrefetchAhead < count) ids_.prefetch(raw[i + kPrefetchAhead]);
+      if (i + 1 + kPrefetchAhead < count) ids_.prefetch(raw[i + 1 + kPrefetchAhead]);
+      const NodeId tail = ids_.intern(raw[i]);
+      const NodeId head = ids_.intern(raw[i + 1]);
       if (tail == kNoNode || head == kNoNode) {
         throw InputError(name_ + ": more than " + std::to_string(kNoNode) + " distinct agent ids");
       }
       edges_.add(tail, head);
     }
-    raw_.clear();
   }
 
   std::uint64_t parse_id(std::string_view token, const char* begin, const char* end) const {
@@ -247,6 +347,9 @@ class LineParser {
     while (end != begin && (end[-1] == '\r' || end[-1] == '\n')) --end;
     std::string text(begin, static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - begin, 80)));
     if (end - begin > 80) text += "...";
+    // what() is a C string: a NUL byte (binary input) would cut the message short. The CLI
+    // escapes every other unprintable byte when it prints the message.
+    for (std::size_t at; (at = text.find('\0')) != std::string::npos;) text.replace(at, 1, "\\x00");
     throw InputError(name_ + ":" + std::to_string(line_) + ": " + what + " '" + text + "'");
   }
 
@@ -270,7 +373,14 @@ Graph read_edge_list(const std::filesystem::path& path, const EdgeListOptions& o
   // Complete lines are parsed straight from the block; a line cut by the block end is moved
   // to the front and completed by the next read. The buffer only grows for a line longer
   // than a whole block.
+  //
+  // The complete lines of a block are cut into pieces at line ends and parsed in parallel
+  // (parse_piece: text to raw ids, the bulk of the work); the pieces are then merged in file
+  // order (ids mapped in order of first appearance, line numbers continued), so the result
+  // and every error message are those of a serial read.
   std::vector<char> buffer(kBlock);
+  std::vector<Piece> pieces;
+  const std::size_t workers = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
   std::size_t pending = 0;  // bytes of an incomplete line at the front of the buffer
   for (;;) {
     if (pending == buffer.size()) buffer.resize(2 * buffer.size());
@@ -281,11 +391,26 @@ Graph read_edge_list(const std::filesystem::path& path, const EdgeListOptions& o
     }
     const char* p = buffer.data();
     const char* const end = buffer.data() + pending + got;
-    while (const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
-      const char* const line_end = static_cast<const char*>(nl);
-      parser.parse(p, line_end);
-      p = line_end + 1;
+    const char* last_nl = end;
+    while (last_nl != p && last_nl[-1] != '\n') --last_nl;  // complete lines are [p, last_nl)
+    const std::size_t bytes = static_cast<std::size_t>(last_nl - p);
+    const std::size_t count = std::clamp<std::size_t>(bytes / kPieceBytes, 1, 4 * workers);
+    pieces.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* cut = i + 1 == count ? last_nl : p + bytes * (i + 1) / count;
+      while (cut != last_nl && cut[-1] != '\n') ++cut;  // move the cut to a line end
+      const char* from = i == 0 ? p : pieces[i - 1].end;
+      pieces[i] = Piece{};
+      pieces[i].begin = from;
+      pieces[i].end = std::max(cut, from);
     }
+    if (count == 1) {
+      parse_piece(pieces[0], options.read_weights);
+    } else {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { parse_piece(pieces[i], options.read_weights); });
+    }
+    for (const Piece& piece : pieces) parser.merge(piece);
+    p = last_nl;
     pending = static_cast<std::size_t>(end - p);
     std::memmove(buffer.data(), p, pending);
   }

@@ -15,6 +15,7 @@
 #include <tbb/parallel_sort.h>
 
 #include "sim/error.hpp"
+#include "sim/network/csr_file.hpp"
 #include "sim/network/edge_list.hpp"
 #include "sim/random.hpp"
 
@@ -261,14 +262,24 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
   // The loop is bound by cache misses on those random endpoints. Agent s sees exactly
   // edges_before(s) edges whatever was drawn, so its first m draws are known in advance
   // and are prefetched kLookahead agents early.
+  //
+  // Half the endpoints need no memory at all: the tail of every edge after the clique is the
+  // agent that attached it, s = m + 1 + (edge - clique_edges) / m (exactly m edges each), so
+  // only heads (and the clique's few tails) are read.
   auto edges_before = [&](std::uint64_t s) { return clique_edges + std::uint64_t{m} * (s - m - 1); };
+  auto endpoint = [&](std::uint64_t e) -> NodeId {
+    const std::uint64_t edge = e >> 1;
+    if (e & 1) return edges.heads[edge];
+    if (edge < clique_edges) return edges.tails[edge];
+    return static_cast<NodeId>(m + 1 + (edge - clique_edges) / m);
+  };
   constexpr NodeId kLookahead = 8;
   auto prefetch = [&](NodeId s) {
     const std::uint64_t agent_key = derive(key, s), endpoints = 2 * edges_before(s);
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::uint64_t e = bounded(draw64(agent_key, i), endpoints);
       // Within the reserved capacity, possibly past size(): a prefetch never faults anyway.
-      __builtin_prefetch((e & 1) ? edges.heads.data() + (e >> 1) : edges.tails.data() + (e >> 1));
+      if (e & 1) __builtin_prefetch(edges.heads.data() + (e >> 1));
     }
   };
   // Repeats among the m targets: a scan of the targets so far for small m (they are in
@@ -283,7 +294,7 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
     std::uint64_t counter = 0;
     for (std::uint32_t attached = 0; attached < m;) {
       const std::uint64_t e = bounded(draw64(agent_key, counter++), endpoints);
-      const NodeId t = (e & 1) ? edges.heads[e >> 1] : edges.tails[e >> 1];
+      const NodeId t = endpoint(e);
       if (m > kScanLimit) {
         if (chosen_by[t] == s) continue;
         chosen_by[t] = s;
@@ -364,9 +375,13 @@ Graph configuration_graph(const std::vector<std::uint32_t>& degrees, std::uint64
     auto out = stubs.begin();
     for (NodeId u = 0; u < n; ++u) out = std::fill_n(out, degrees[u], u);
   }
-  // Fisher–Yates; draw i is a pure function of (seed, i).
+  // Fisher–Yates; draw i is a pure function of (seed, i). Every swap reads a random stub, a
+  // cache miss on large graphs; since the draws are known in advance, the stub of the swap
+  // kAhead steps later is prefetched now (same swaps, same order: 3-4x on 100 M stubs).
   const std::uint64_t key = key_for(seed, Tag::kConfiguration);
+  constexpr std::uint64_t kAhead = 32;
   for (std::uint64_t i = stubs_total; i > 1; --i) {
+    if (i > kAhead + 1) __builtin_prefetch(stubs.data() + bounded(draw64(key, i - 1 - kAhead), i - kAhead), 1);
     const std::uint64_t j = bounded(draw64(key, i - 1), i);
     std::swap(stubs[i - 1], stubs[j]);
   }
@@ -376,6 +391,7 @@ Graph configuration_graph(const std::vector<std::uint32_t>& degrees, std::uint64
   EdgeBuffer edges;
   edges.heads.assign(stubs.begin() + static_cast<std::ptrdiff_t>(half), stubs.end());
   stubs.resize(half);
+  stubs.shrink_to_fit();  // CSR construction below then runs beside one stubs array, not 1.5
   edges.tails = std::move(stubs);
   return Graph::from_edges(n, std::move(edges), false);
 }
@@ -483,6 +499,15 @@ Graph make_network(const NetworkSpec& spec, std::uint64_t seed, const std::files
     if (spec.path.empty()) throw InputError("network.path must name the edge-list file");
     std::filesystem::path path(spec.path);
     if (path.is_relative()) path = base_dir / path;
+    if (is_csr_file(path)) {  // a cache written by `wom graph` (sim/network/csr_file.hpp)
+      Graph cached = read_csr_file(path);
+      if (cached.directed() != spec.directed) {
+        throw InputError("network.directed = " + std::string(spec.directed ? "true" : "false") + " but " +
+                         path.string() + " holds " + (cached.directed() ? "a directed" : "an undirected") +
+                         " graph (cached with" + (cached.directed() ? "" : "out") + " `wom graph --directed`)");
+      }
+      return cached;
+    }
     EdgeListOptions options;
     options.directed = spec.directed;
     return read_edge_list(path, options);

@@ -18,6 +18,20 @@ namespace wom {
 
 struct NetworkLayer;
 
+/// Asks the kernel to back [data, data + bytes) with transparent huge pages (a hint, for
+/// memory not yet touched): graph arrays and per-agent state are read at random, and with
+/// 4 KiB pages each such read beyond a few MB misses the TLB as well as the caches.
+void advise_huge_pages(void* data, std::size_t bytes) noexcept;
+
+/// Sizes `v` to `count` copies of `value` in fresh memory advised for huge pages.
+template <class T>
+void assign_huge(std::vector<T>& v, std::size_t count, const T& value) {
+  v = std::vector<T>();
+  v.reserve(count);
+  advise_huge_pages(v.data(), count * sizeof(T));
+  v.assign(count, value);
+}
+
 /// Edges as read or generated, before CSR construction. Column layout keeps 100 M edges
 /// at 8 bytes each (12 with weights).
 struct EdgeBuffer {
@@ -56,6 +70,14 @@ class Graph {
   /// are sorted by head id, so the graph depends only on the edge set, not on input order.
   /// Trust starts at 1.0 on every arc. @throws InputError if an id is >= n.
   static Graph from_edges(NodeId n, EdgeBuffer edges, bool directed, BuildReport* report = nullptr);
+
+  /// A graph from CSR arrays already in from_edges' form (a cache file's, sim/network/csr_file.hpp):
+  /// offsets of n + 1 entries from 0 to heads.size(), each neighbour list strictly ascending
+  /// with no self-loop, weights empty or one per arc, labels empty or n distinct ids.
+  /// Trust starts at 1.0 on every arc. Checked in parallel, O(arcs).
+  /// @throws InputError (prefixed by `what`) naming the first violation found.
+  static Graph from_csr(NodeId n, bool directed, std::vector<ArcId> offsets, std::vector<NodeId> heads,
+                        std::vector<float> weights, std::vector<std::uint64_t> labels, const std::string& what);
 
   [[nodiscard]] NodeId num_nodes() const noexcept { return n_; }
   [[nodiscard]] ArcId num_arcs() const noexcept { return heads_.size(); }

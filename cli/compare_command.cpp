@@ -191,7 +191,7 @@ Command add_compare_command(CLI::App& wom, Invocation& invocation) {
   app->add_option("scenarios", o->scenarios, "Scenario files (TOML), two or more")->required()->expected(2, 64);
   app->add_option("-o,--output", o->output, "Output HDF5 file: every run plus the table (written atomically)")
       ->required();
-  app->add_option("--seed", o->seed, "Master seed for every scenario, overriding [run] seed")->check(CLI::NonNegativeNumber);
+  app->add_option("--seed", o->seed, "Master seed for every scenario, overriding [run] seed")->check(seed_check());
   app->add_option("--set", o->overrides, "Override a key in every scenario: --set run.replicates=50 (repeatable)");
   add_threads_option(*app, invocation);
   app->add_flag("-f,--force", o->force, "Replace the output file if it exists");

@@ -26,6 +26,7 @@
 
 #include "cli/command.hpp"
 #include "cli/h5_read.hpp"
+#include "output/atomic_file.hpp"
 #include "sim/error.hpp"
 
 namespace fs = std::filesystem;
@@ -59,16 +60,18 @@ class CsvFile {
  public:
   CsvFile(fs::path path, const std::vector<std::string>& header) : path_(std::move(path)), temporary_(path_) {
     temporary_ += ".partial";
-    out_.open(temporary_, std::ios::binary | std::ios::trunc);
-    if (!out_) throw IoError("cannot create '" + temporary_.string() + "'");
+    // Registered, so an interrupted export removes it (output/atomic_file.hpp).
+    pending_files::create(temporary_, [this] {
+      out_.open(temporary_, std::ios::binary | std::ios::trunc);
+      if (!out_) throw IoError("cannot create '" + temporary_.string() + "'");
+    });
     row(header);
     rows_ = 0;
   }
   ~CsvFile() {
     if (!committed_) {
       out_.close();
-      std::error_code ignored;
-      fs::remove(temporary_, ignored);
+      pending_files::discard(temporary_);
     }
   }
   CsvFile(const CsvFile&) = delete;
@@ -86,9 +89,7 @@ class CsvFile {
   std::size_t commit() {
     out_.close();
     if (!out_) throw IoError("cannot write '" + temporary_.string() + "'");
-    std::error_code error;
-    fs::rename(temporary_, path_, error);
-    if (error) throw IoError("cannot rename '" + temporary_.string() + "' to '" + path_.string() + "': " + error.message());
+    pending_files::publish(temporary_, path_);
     committed_ = true;
     return rows_;
   }

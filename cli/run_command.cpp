@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `wom run SCENARIO -o OUT.h5`: simulate every replicate of one scenario and write them.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -13,6 +14,7 @@
 #include "scenarios/pipeline.hpp"
 #include "scenarios/schema.hpp"
 #include "sim/error.hpp"
+#include "sim/network/neighbourhood.hpp"
 
 namespace wom::cli {
 namespace {
@@ -47,7 +49,7 @@ void print_summary(const PreparedScenario& p, const RunResult& r, double run_s, 
   const Graph& g = p.graph();
   const auto step = [](Step s) { return s < 0 ? NAN : static_cast<double>(s); };
   std::printf("%s: %s on %u agents, %llu arcs; %u replicates x %d steps\n", sc.path.string().c_str(),
-              sc.model.name.c_str(), g.num_nodes(), static_cast<unsigned long long>(g.num_arcs()), r.replicates,
+              sc.model.name.c_str(), g.num_nodes(), static_cast<unsigned long long>(arcs_of(g)), r.replicates,
               r.steps);
   std::printf("  %-22s %14s %12s\n", "metric", "mean", "95% CI +/-");
   const auto row = [](const char* name, std::pair<double, double> v, int decimals) {
@@ -59,6 +61,41 @@ void print_summary(const PreparedScenario& p, const RunResult& r, double run_s, 
   row("steps to 50% of final", over_replicates(r, [&](auto& s) { return step(s.steps_to_50); }), 2);
   row("steps to 90% of final", over_replicates(r, [&](auto& s) { return step(s.steps_to_90); }), 2);
   row("exposures (arcs)", over_replicates(r, [](auto& s) { return double(s.exposures); }), 1);
+  const bool money = std::any_of(r.summaries.begin(), r.summaries.end(), [](auto& s) { return s.money_cents > 0; });
+  if (money) {
+    row("money raised ($)", over_replicates(r, [](auto& s) { return s.money_cents / 100.0; }), 2);
+    row("money in 24 h ($)", over_replicates(r, [](auto& s) { return s.money_24h_cents / 100.0; }), 2);
+    row("donors", over_replicates(r, [](auto& s) { return double(s.donors); }), 1);
+    row("hours to goal", over_replicates(r, [&](auto& s) { return step(s.goal_step) * r.step_hours; }), 2);
+  }
+  if (r.layers() > 1) {  // word of mouth per layer
+    for (std::size_t l = 0; l < r.layers(); ++l) {
+      double sum = 0, sum2 = 0;
+      for (std::uint32_t i = 0; i < r.replicates; ++i) {
+        const double v = double(r.total_layer_adoptions[i * r.layers() + l]);
+        sum += v;
+        sum2 += v * v;
+      }
+      row(("word of mouth: " + r.layer_names[l]).c_str(), mean_ci95(sum, sum2, r.replicates), 1);
+    }
+  }
+  if (!r.cascades.empty()) {
+    const auto cascade = [&](auto value) {
+      double sum = 0, sum2 = 0;
+      std::size_t n = 0;
+      for (const CascadeMetrics& c : r.cascades) {
+        const double v = value(c);
+        if (std::isnan(v)) continue;
+        sum += v;
+        sum2 += v * v;
+        ++n;
+      }
+      return mean_ci95(sum, sum2, n);
+    };
+    row("cascade depth", cascade([](const CascadeMetrics& c) { return c.depth < 0 ? NAN : double(c.depth); }), 2);
+    row("largest generation", cascade([](const CascadeMetrics& c) { return double(c.largest_generation); }), 1);
+    row("structural virality", cascade([](const CascadeMetrics& c) { return c.structural_virality; }), 3);
+  }
   std::printf("  build %.3f s, run %.3f s (%.3g s per replicate); wrote %s\n", p.build_seconds(), run_s,
               run_s / r.replicates, out.c_str());
 }
@@ -72,8 +109,8 @@ int dry_run(const Options& o, const PreparedScenario& prepared) {
   std::printf("# %s: valid. Resolved scenario (defaults filled in):\n%s", sc.path.string().c_str(),
               resolved_scenario_toml(sc).c_str());
   std::printf("# network: %u agents, %llu arcs (%s), mean out-degree %.3g; built in %.3f s\n", g.num_nodes(),
-              static_cast<unsigned long long>(g.num_arcs()), g.directed() ? "directed" : "undirected: 2 arcs per edge",
-              g.num_nodes() ? static_cast<double>(g.num_arcs()) / g.num_nodes() : 0.0, prepared.build_seconds());
+              static_cast<unsigned long long>(arcs_of(g)), g.directed() ? "directed" : "undirected: 2 arcs per edge",
+              g.num_nodes() ? static_cast<double>(arcs_of(g)) / g.num_nodes() : 0.0, prepared.build_seconds());
   std::printf("# dry run: %u replicates x %d steps not simulated; nothing written\n", sc.run.replicates,
               sc.run.steps);
   return 0;
@@ -120,7 +157,7 @@ Command add_run_command(CLI::App& wom, Invocation& invocation) {
   CLI::App* app = wom.add_subcommand("run", "Run a scenario and write its time series and summaries to HDF5");
   app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
   app->add_option("-o,--output", o->output, "Output HDF5 file (written atomically); required unless --dry-run");
-  app->add_option("--seed", o->seed, "Master seed, overriding [run] seed")->check(CLI::NonNegativeNumber);
+  app->add_option("--seed", o->seed, "Master seed, overriding [run] seed")->check(seed_check());
   app->add_option("--set", o->overrides, "Override a scenario key: --set model.probability=0.05 (repeatable)");
   add_threads_option(*app, invocation);
   app->add_flag("-f,--force", o->force, "Replace the output file if it exists");

@@ -413,7 +413,7 @@ Command add_sweep_command(CLI::App& wom, Invocation& invocation) {
   app->add_option("--set", o->sets,
                   "key=v1,v2,... sweeps key over the values; key=value (one value) overrides it; "
                   "sweep.design=zip etc. set [sweep] (repeatable)");
-  app->add_option("--seed", o->seed, "Master seed, overriding [run] seed")->check(CLI::NonNegativeNumber);
+  app->add_option("--seed", o->seed, "Master seed, overriding [run] seed")->check(seed_check());
   app->add_option("--shard", o->shard, "Compute only points p with p % N == i, into a shard file for `wom merge` (i/N)");
   add_threads_option(*app, invocation);
   app->add_flag("--resume", o->resume,

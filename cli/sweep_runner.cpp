@@ -9,6 +9,7 @@
 
 #include "cli/progress.hpp"
 #include "sim/error.hpp"
+#include "sim/network/neighbourhood.hpp"
 
 namespace wom::cli {
 
@@ -143,7 +144,7 @@ SweepPointResult PointComputer::compute(std::uint32_t index) {
   result.simulate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.point = index;
   result.seed = point.seed;
-  result.arcs = prepared->graph().num_arcs();
+  result.arcs = arcs_of(prepared->graph());  // n(n-1) on the implicit complete graph
   result.directed = prepared->graph().directed();
   result.build_seconds = build_seconds;
   return result;

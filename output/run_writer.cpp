@@ -13,8 +13,10 @@
 #include <numeric>
 #include <system_error>
 
+#include "output/atomic_file.hpp"
 #include "output/hdf5_file.hpp"
 #include "sim/error.hpp"
+#include "sim/network/neighbourhood.hpp"
 #include "sim/version.hpp"
 
 namespace wom {
@@ -100,34 +102,6 @@ void check_consistent(const RunResult& result, const Graph& graph) {
                                                   " agents, result " + std::to_string(result.agents));
 }
 
-/// `<path>.partial-<pid>` beside `path`: same folder, so the final rename stays within one
-/// file system and is atomic; the pid keeps two concurrent runs from sharing it.
-std::filesystem::path temporary_path(const std::filesystem::path& path) {
-  if (path.filename().empty()) throw IoError("output path '" + path.string() + "' names no file");
-  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  std::error_code error;
-  if (!std::filesystem::is_directory(folder, error)) {
-    const bool exists = std::filesystem::exists(folder, error);
-    throw IoError("output folder '" + folder.string() + (exists ? "' is not a folder" : "' does not exist") +
-                  " (writing '" + path.string() + "')");
-  }
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    throw IoError("output folder '" + folder.string() + "' is not writable (writing '" +
-                  path.string() + "')");
-  }
-  return folder / (path.filename().string() + ".partial-" + std::to_string(::getpid()));
-}
-
-/// Forces the closed file's data to disk before the rename publishes it: otherwise a crash
-/// shortly after could leave the final name pointing at a file whose blocks never landed.
-void sync_to_disk(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  const bool ok = fd >= 0 && ::fsync(fd) == 0;
-  const std::error_code error(errno, std::generic_category());
-  if (fd >= 0) ::close(fd);
-  if (!ok) throw IoError("cannot sync '" + path.string() + "' to disk: " + error.message());
-}
-
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string joined;
   for (const std::string& line : lines) {
@@ -154,7 +128,7 @@ void write_root_attributes(h5::Group& file, const RunResult& result, const Graph
   file.set_attribute("build_seconds", provenance.build_seconds);
   file.set_attribute("run_seconds", provenance.run_seconds);
   file.set_attribute("agents", std::uint64_t{result.agents});
-  file.set_attribute("arcs", std::uint64_t{graph.num_arcs()});
+  file.set_attribute("arcs", std::uint64_t{arcs_of(graph)});  // n(n-1) on the implicit complete graph
   file.set_attribute("directed", std::int32_t{graph.directed() ? 1 : 0});
   file.set_attribute("replicates", std::uint32_t{result.replicates});
   file.set_attribute("steps", std::int32_t{result.steps});
@@ -212,6 +186,85 @@ void write_channel_series(h5::Group& series, const RunResult& result, const h5::
   money.set_dimension_label(1, "step");
 }
 
+/// /series/layer and /series/layer_adoptions [replicate, layer, step]: word of mouth per layer.
+void write_layer_series(h5::Group& series, const RunResult& result, const h5::Dataset& replicate,
+                        const h5::Dataset& time, const h5::Dataset& step) {
+  h5::Dataset layer = series.write_strings("layer", result.layer_names);
+  layer.make_scale("layer");
+  layer.set_attribute("long_name", "network layer ([network] name, then each [[network.layer]])");
+  const hsize_t shape[] = {result.replicates, result.layers(), result.columns()};
+  h5::Dataset data = series.write_dataset<std::uint64_t>(
+      "layer_adoptions", shape, result.layer_adoptions, {{1, result.layers(), kSeriesChunkColumns}, kDeflateLevel, true});
+  data.set_attribute("units", "agents");
+  data.set_attribute("long_name", "adoptions word of mouth tipped over this layer at this step");
+  data.attach_scale(replicate, 0);
+  data.attach_scale(layer, 1);
+  data.attach_scale(time, 2);
+  data.attach_scale(step, 2);
+  data.set_dimension_label(0, "replicate");
+  data.set_dimension_label(1, "layer");
+  data.set_dimension_label(2, "step");
+}
+
+/// Memory layout of one /referral_tree/edges row and one /summary/cascade row.
+struct TreeRow {
+  std::uint32_t replicate;
+  std::int32_t step;
+  std::uint64_t adopter;
+  std::int64_t source;  ///< input id, -1: none
+  std::uint8_t channel;
+  std::uint8_t layer;
+};
+struct CascadeRow {
+  std::uint32_t replicate;
+  Step depth;
+  std::uint64_t largest_generation;
+  std::uint64_t trees;
+  std::uint64_t largest_tree;
+  double structural_virality;
+};
+
+/// /referral_tree/edges: every adoption with who tipped it.
+void write_referral_tree(h5::Group& file, const RunResult& result, const Graph& graph) {
+  std::vector<TreeRow> rows;
+  for (std::uint32_t r = 0; r < result.replicates; ++r)
+    for (const TreeEdge& e : result.referral_tree[r])
+      rows.push_back({r, e.step, graph.label(e.adopter),
+                      e.source == kNoNode ? std::int64_t{-1} : static_cast<std::int64_t>(graph.label(e.source)),
+                      e.channel, e.layer});
+  h5::CompoundType type(sizeof(TreeRow));
+  type.add<std::uint32_t>("replicate", offsetof(TreeRow, replicate))
+      .add<std::int32_t>("step", offsetof(TreeRow, step))
+      .add<std::uint64_t>("adopter", offsetof(TreeRow, adopter))
+      .add<std::int64_t>("source", offsetof(TreeRow, source))
+      .add<std::uint8_t>("channel", offsetof(TreeRow, channel))
+      .add<std::uint8_t>("layer", offsetof(TreeRow, layer));
+  h5::Group tree = file.create_group("referral_tree");
+  h5::Dataset edges = tree.write_table<TreeRow>("edges", type, rows);
+  edges.set_attribute("long_name", "every adoption: replicate, step, adopter, the agent whose exposure tipped it "
+                                   "(source, -1: none), channel and layer; by replicate, step, adopter");
+
+}
+
+/// /summary/cascade: each replicate's cascade metrics.
+void write_cascades(h5::Group& summary, const RunResult& result) {
+  std::vector<CascadeRow> metrics;
+  for (std::uint32_t r = 0; r < result.replicates; ++r) {
+    const CascadeMetrics& m = result.cascades[r];
+    metrics.push_back({r, m.depth, m.largest_generation, m.trees, m.largest_tree, m.structural_virality});
+  }
+  h5::CompoundType cascade_type(sizeof(CascadeRow));
+  cascade_type.add<std::uint32_t>("replicate", offsetof(CascadeRow, replicate))
+      .add<Step>("depth", offsetof(CascadeRow, depth))
+      .add<std::uint64_t>("largest_generation", offsetof(CascadeRow, largest_generation))
+      .add<std::uint64_t>("trees", offsetof(CascadeRow, trees))
+      .add<std::uint64_t>("largest_tree", offsetof(CascadeRow, largest_tree))
+      .add<double>("structural_virality", offsetof(CascadeRow, structural_virality));
+  h5::Dataset table = summary.write_table<CascadeRow>("cascade", cascade_type, metrics);
+  table.set_attribute("long_name", "cascade metrics of each replicate's referral forest (structural virality: "
+                                   "mean distance over pairs in the same tree, NaN without such a pair)");
+}
+
 /// /series: the four [replicate, step] series with their dimension scales. Returns the
 /// replicate scale, which per-agent data share.
 h5::Dataset write_series(h5::Group& file, const RunResult& result) {
@@ -245,6 +298,7 @@ h5::Dataset write_series(h5::Group& file, const RunResult& result) {
     data.set_dimension_label(1, "step");
   }
   if (!result.channel_names.empty()) write_channel_series(series, result, replicate, time, step);
+  if (!result.layer_adoptions.empty()) write_layer_series(series, result, replicate, time, step);
   return replicate;
 }
 
@@ -277,6 +331,7 @@ void write_summary(h5::Group& file, const RunResult& result) {
   h5::Group summary = file.create_group("summary");
   h5::Dataset table = summary.write_table<SummaryRow>("replicates", type, rows);
   table.set_attribute("long_name", "summary of each replicate (steps are -1 where undefined)");
+  if (!result.cascades.empty()) write_cascades(summary, result);
 
   if (result.channel_names.empty()) return;
   // Per-channel totals [replicate, channel].
@@ -287,6 +342,11 @@ void write_summary(h5::Group& file, const RunResult& result) {
   h5::Dataset spend = summary.write_dataset<std::int64_t>("channel_spend_cents", shape, result.total_channel_spend_cents);
   spend.set_attribute("units", "cents");
   spend.set_attribute("long_name", "what each channel spent, per replicate");
+  if (result.total_layer_adoptions.empty()) return;
+  const hsize_t layer_shape[] = {result.replicates, result.layers()};
+  h5::Dataset layers = summary.write_dataset<std::uint64_t>("layer_adoptions", layer_shape, result.total_layer_adoptions);
+  layers.set_attribute("units", "agents");
+  layers.set_attribute("long_name", "adoptions word of mouth tipped over each layer, per replicate");
 }
 
 /// /agents: adoption step of every agent in every replicate, and the agents' input ids.
@@ -331,38 +391,12 @@ void write_contents(h5::Group& file, const RunResult& result, const Graph& graph
   write_root_attributes(file, result, graph, provenance);
   const h5::Dataset replicate = write_series(file, result);
   write_summary(file, result);
+  if (!result.cascades.empty()) write_referral_tree(file, result, graph);
   if (!result.adoption_step.empty()) write_agents(file, replicate, result, graph);
 }
 
-/// Writes a file through `fill` under a temporary name and renames it into place once it is
-/// complete, closed and on disk; on any failure nothing is left behind.
-void write_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill) {
-  const std::filesystem::path temporary = temporary_path(path);
-  bool created = false;  // never remove a file this call did not create
-  try {
-    h5::File file = h5::File::create_exclusive(temporary);
-    created = true;
-    fill(file);  // every object closed on return
-    // Last, so a file copied away before the rename still says it is incomplete.
-    file.set_attribute("complete", std::int32_t{1});
-    file.close();
-    sync_to_disk(temporary);
-    std::error_code error;
-    std::filesystem::rename(temporary, path, error);
-    if (error) {
-      throw IoError("cannot rename '" + temporary.string() + "' to '" + path.string() +
-                    "': " + error.message());
-    }
-  } catch (const std::exception& e) {
-    // The File's destructor has run: its handles are closed and the file can go.
-    if (created) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-    }
-    if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
-    throw IoError("cannot write '" + path.string() + "': " + e.what());
-  }
-}
+/// The one atomic writer of every wom file (output/atomic_file.hpp).
+constexpr auto& write_atomically = write_hdf5_atomically;
 
 }  // namespace
 

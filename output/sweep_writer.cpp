@@ -14,6 +14,7 @@
 #include <optional>
 #include <system_error>
 
+#include "output/atomic_file.hpp"
 #include "output/hdf5_file.hpp"
 #include "sim/error.hpp"
 #include "sim/version.hpp"
@@ -188,29 +189,6 @@ h5::CompoundType point_stats_type() {
 }
 
 // ---- files -----------------------------------------------------------------------------------
-
-fs::path temporary_path(const fs::path& path) {
-  if (path.filename().empty()) throw IoError("output path '" + path.string() + "' names no file");
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  std::error_code error;
-  if (!fs::is_directory(folder, error)) {
-    const bool exists = fs::exists(folder, error);
-    throw IoError("output folder '" + folder.string() + (exists ? "' is not a folder" : "' does not exist") +
-                  " (writing '" + path.string() + "')");
-  }
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    throw IoError("output folder '" + folder.string() + "' is not writable (writing '" + path.string() + "')");
-  }
-  return folder / (path.filename().string() + ".partial-" + std::to_string(::getpid()));
-}
-
-void sync_to_disk(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  const bool ok = fd >= 0 && ::fsync(fd) == 0;
-  const std::error_code error(errno, std::generic_category());
-  if (fd >= 0) ::close(fd);
-  if (!ok) throw IoError("cannot sync '" + path.string() + "' to disk: " + error.message());
-}
 
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string joined;
@@ -740,31 +718,12 @@ MetricStats metric_stats(std::span<const ReplicateSummary> summaries, std::size_
 
 void write_sweep(const fs::path& path, const SweepHeader& header, std::span<const SweepRecord> records) {
   check_consistent(header, records);
-  const fs::path temporary = temporary_path(path);
-  bool created = false;
-  try {
-    h5::File file = h5::File::create_exclusive(temporary);
-    created = true;
+  write_hdf5_atomically(path, [&](h5::File& file) {
     write_root_attributes(file, header, records);
     write_sweep_group(file, header, records);
     write_series(file, header, records);
     write_summaries(file, header, records);
-    file.set_attribute("complete", std::int32_t{1});  // last: see docs/output.md
-    file.close();
-    sync_to_disk(temporary);
-    std::error_code error;
-    fs::rename(temporary, path, error);
-    if (error) {
-      throw IoError("cannot rename '" + temporary.string() + "' to '" + path.string() + "': " + error.message());
-    }
-  } catch (const std::exception& e) {
-    if (created) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-    }
-    if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
-    throw IoError("cannot write '" + path.string() + "': " + e.what());
-  }
+  });
 }
 
 SweepFile read_sweep(const fs::path& path) {

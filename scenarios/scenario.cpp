@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "scenarios/scenario.hpp"
+#include "scenarios/toml_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -262,7 +263,9 @@ void Loader::apply_override(std::size_t index) {
   const auto equals = text.find('=');
   const std::string key = trim(std::string_view(text).substr(0, equals));
   const std::vector<std::string> parts = split_path(key);
-  if (equals == std::string::npos || std::any_of(parts.begin(), parts.end(), [](auto& p) { return p.empty(); })) {
+  // More parts than any key has would build that many nested tables (see toml_guard.hpp).
+  if (equals == std::string::npos || parts.size() > kMaxKeyParts ||
+      std::any_of(parts.begin(), parts.end(), [](auto& p) { return p.empty(); })) {
     fail("", "expected dotted.key=value, e.g. run.steps=50");
     return;
   }
@@ -271,7 +274,7 @@ void Loader::apply_override(std::size_t index) {
   const std::string value_text = trim(std::string_view(text).substr(equals + 1));
   toml::table holder;
   try {
-    holder = toml::parse("v = " + value_text, std::string_view{"--set"});
+    holder = parse_toml("v = " + value_text, std::string_view{"--set"});
   } catch (const toml::parse_error&) {
     holder.clear();
   }
@@ -802,7 +805,7 @@ Scenario parse_scenario(std::string text, const std::filesystem::path& path, std
   const std::string file = path.string();
   toml::table root;
   try {
-    root = toml::parse(text, std::string_view{file});
+    root = parse_toml(text, std::string_view{file});
   } catch (const toml::parse_error& e) {
     throw InputError(file + ":" + std::to_string(e.source().begin.line) + ":" +
                      std::to_string(e.source().begin.column) + ": syntax: " + std::string(e.description()));

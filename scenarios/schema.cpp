@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "sim/network/layers.hpp"
+#include "sim/network/memory_estimate.hpp"
 
 namespace wom::schema {
 namespace {
@@ -334,7 +335,8 @@ std::vector<Field> network_fields() {
           {.key = "edge_list",
            .kind = Kind::kString,
            .doc = "Edge-list file, relative to the scenario file's folder. Give it instead of "
-                  "`generator`.",
+                  "`generator`. A graph file written by `wom graph EDGES -o FILE` (recognised by its "
+                  "contents) loads directly, without parsing.",
            .access = network_key<&NetworkSpec::path>(),
            .default_doc = "none (then `generator` is required)"},
           {.key = "n",
@@ -628,6 +630,21 @@ const Table& trust_table() {
   return table;
 }
 
+// The group file is resolved once, here, like edge lists.
+void check_population(Target& t, Reporter& r) {
+  PopulationSpec& p = t.scenario->population;
+  if (p.groups.empty()) return;
+  const std::filesystem::path resolved = std::filesystem::absolute(t.base_dir / p.groups).lexically_normal();
+  p.groups = resolved.string();
+  std::error_code ec;
+  const auto status = std::filesystem::status(resolved, ec);
+  if (!std::filesystem::exists(status)) {
+    r.error("groups", "cannot read " + in_quotes(p.groups) + ": no such file");
+  } else if (std::filesystem::is_directory(status)) {
+    r.error("groups", "cannot read " + in_quotes(p.groups) + ": is a directory");
+  }
+}
+
 const Table& population_table() {
   static const Table table{
       "population",
@@ -647,7 +664,53 @@ const Table& population_table() {
            .range = closed(0, 1e9),
            .table = &distribution_table(),
            .access = scenario_key<&Scenario::population, &PopulationSpec::donation>()},
-      }};
+          {.key = "susceptibility",
+           .kind = Kind::kDistribution,
+           .doc = "Share of an exposure's pull that reaches the agent, drawn once per agent and replicate: "
+                  "independent_cascade multiplies the conversion probability by it, linear_threshold the trust "
+                  "the agent receives (it adopts once susceptibility × trust received reaches its threshold); 0 "
+                  "makes an agent immune. independent_cascade and linear_threshold only.",
+           .range = closed(0, 1),
+           .table = &distribution_table(),
+           .access = scenario_key<&Scenario::population, &PopulationSpec::susceptibility>()},
+          {.key = "activity",
+           .kind = Kind::kDistribution,
+           .doc = "Chance the agent is online in a step (at the peak of the day/night cycle), drawn once per "
+                  "agent and replicate; each step's draw is independent. An agent only adopts in a step it is "
+                  "online: an exposure that tips it while offline (a friend's post, a channel's) waits in its "
+                  "feed and it adopts, and shares, at its next online step. Seeds adopt at step 0 regardless. "
+                  "independent_cascade and linear_threshold only.",
+           .range = closed(0, 1),
+           .table = &distribution_table(),
+           .access = scenario_key<&Scenario::population, &PopulationSpec::activity>()},
+          {.key = "activity_cycle",
+           .kind = Kind::kFloat,
+           .doc = "Depth of the day/night cycle of activity: the chance to be online at hour h of the day is "
+                  "activity × (1 - activity_cycle × (1 - cos(2π (h - peak_hour) / 24)) / 2), h taken in the "
+                  "middle of the step; 0: no cycle, 1: nobody online twelve hours from the peak.",
+           .range = closed(0, 1),
+           .access = scenario_key<&Scenario::population, &PopulationSpec::activity_cycle>()},
+          {.key = "peak_hour",
+           .kind = Kind::kFloat,
+           .doc = "Hour of the day (0-24) when agents are most often online.",
+           .range = {.min = 0, .max = 24, .max_open = true},
+           .access = scenario_key<&Scenario::population, &PopulationSpec::peak_hour>()},
+          {.key = "start_hour",
+           .kind = Kind::kFloat,
+           .doc = "Hour of the day (0-24) at step 0, the clock of the activity cycle (step t covers hours "
+                  "start_hour + (t-1) step_hours to start_hour + t step_hours).",
+           .range = {.min = 0, .max = 24, .max_open = true},
+           .access = scenario_key<&Scenario::population, &PopulationSpec::start_hour>()},
+          {.key = "groups",
+           .kind = Kind::kString,
+           .doc = "File of agents' group labels for sponsored `targeting = \"group\"`: one `agent group` pair "
+                  "of integers per line (agent: its id in the edge list, or 0..n-1 for generated networks; "
+                  "`#` comments); agents not listed are in no group. Relative to the scenario file's folder. "
+                  "Without it, groups are the blocks of an sbm [network] (0, 1, ... in block order).",
+           .access = scenario_key<&Scenario::population, &PopulationSpec::groups>(),
+           .default_doc = "none (the sbm blocks of [network], if any)"},
+      },
+      check_population};
   return table;
 }
 
@@ -895,8 +958,17 @@ const Table& channel_table() {
                {
                    {"random", "A fresh uniform sample of agents in each flight.", {}},
                    {"degree", "The agents of highest out-degree, the same in every flight.", {}},
+                   {"group",
+                    "A fresh uniform sample of the agents of group `group` in each flight; `reach` is then the "
+                    "fraction of the group (groups: `[population] groups`, or the blocks of an sbm [network]).",
+                    {{"group", true}}},
                },
            .access = channel_key<&ChannelSpec::targeting>()},
+          {.key = "group",
+           .kind = Kind::kInt,
+           .doc = "The group a `targeting = \"group\"` flight reaches.",
+           .range = ints(0, 4294967294),
+           .access = channel_key<&ChannelSpec::group>()},
           {.key = "fatigue",
            .kind = Kind::kFloat,
            .doc = "Ad wear-out: the k-th impression an agent sees weighs trust x fatigue^(k-1).",
@@ -994,6 +1066,12 @@ const Table& output_table() {
            .doc = "Also write each agent's adoption step per replicate (`/agents/adoption_step`, "
                   "4 bytes per agent and replicate).",
            .access = scenario_key<&Scenario::output, &OutputSpec::adoption_steps>()},
+          {.key = "referral_tree",
+           .kind = Kind::kBool,
+           .doc = "Also write who tipped whom (`/referral_tree`: every adoption with its source agent, step, "
+                  "channel and layer) and each replicate's cascade metrics (`/summary/cascade`: depth, largest "
+                  "generation, structural virality), about 26 bytes per adoption.",
+           .access = scenario_key<&Scenario::output, &OutputSpec::referral_tree>()},
       }};
   return table;
 }
@@ -1529,6 +1607,39 @@ void check_scenario(Scenario& scenario, ScenarioReporter& reporter) {
   if (sized && reporter.clean("network") && reporter.clean("trust") && !scenario.trust.negative.empty()) {
     reporter.error("trust.negative", "reads the signs of [network] edge_list weights; generator " +
                                          in_quotes(net.generator) + " has none");
+  }
+  // Agents' traits change how exposures act only in the models that implement them.
+  const PopulationSpec& pop = scenario.population;
+  const bool traits = !(pop.susceptibility.kind == Distribution::Kind::kConstant && pop.susceptibility.value == 1.0) ||
+                      !(pop.activity.kind == Distribution::Kind::kConstant && pop.activity.value == 1.0) ||
+                      pop.activity_cycle != 0.0;
+  if (traits && reporter.clean("population") && reporter.clean("model") &&
+      scenario.model.name != "independent_cascade" && scenario.model.name != "linear_threshold") {
+    reporter.error(reporter.has("population.susceptibility") ? "population.susceptibility" : "population.activity",
+                   "susceptibility and activity are modelled by independent_cascade and linear_threshold; model " +
+                       in_quotes(scenario.model.name) + " does not read them");
+  }
+  if (reporter.clean("channel") && reporter.clean("population") && reporter.clean("network")) {
+    for (std::size_t i = 0; i < scenario.channels.size(); ++i) {
+      const ChannelSpec& c = scenario.channels[i];
+      if (c.type != "sponsored" || c.targeting != "group" || !pop.groups.empty()) continue;
+      const std::string at = "channel." + std::to_string(i) + ".";
+      if (net.generator != "sbm") {
+        reporter.error(at + "targeting", "targeting 'group' needs groups: [population] groups = \"file\", or an "
+                                         "sbm [network] (its blocks)");
+      } else if (c.group >= net.block_sizes.size()) {
+        reporter.error(at + "group", "expected a block of [network] (0 to " +
+                                         std::to_string(net.block_sizes.size() - 1) + "), found " +
+                                         std::to_string(c.group));
+      }
+    }
+  }
+  // Last: refuse, before anything is allocated, a scenario that cannot fit in memory.
+  if (reporter.clean("network") && reporter.clean("run") && reporter.clean("output")) {
+    if (const auto refusal = check_memory(net, scenario.run.replicates, scenario.run.steps, scenario.channels.size(),
+                                          scenario.output.adoption_steps, available_memory())) {
+      reporter.error(refusal->key, refusal->message);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "scenarios/sweep.hpp"
+#include "scenarios/toml_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -265,7 +266,7 @@ void Planner::split_arguments() {
     bool range = false;
     if (values.size() == 1) {
       try {
-        const toml::table holder = toml::parse("v = " + values[0], std::string_view{"--set"});
+        const toml::table holder = parse_toml("v = " + values[0], std::string_view{"--set"});
         if (const auto* t = holder.get("v") ? holder.get("v")->as_table() : nullptr) range = is_range_table(*t);
       } catch (const toml::parse_error&) {
       }
@@ -298,7 +299,7 @@ void Planner::add_command_line_parameter(const std::string& arg, const std::stri
     const std::string value = trim(v);
     toml::table holder;
     try {
-      holder = toml::parse("v = " + value, std::string_view{"--set"});
+      holder = parse_toml("v = " + value, std::string_view{"--set"});
     } catch (const toml::parse_error&) {
       holder.clear();
     }
@@ -709,7 +710,7 @@ SweepPlan Planner::plan() {
   // exactly as `wom run` reports it.
   toml::table root;
   try {
-    root = toml::parse(text_, std::string_view{file_});
+    root = parse_toml(text_, std::string_view{file_});
   } catch (const toml::parse_error&) {
     (void)parse_scenario(text_, path_);
     throw;

@@ -31,6 +31,19 @@ struct ChannelExposure {
   bool fired = false;             ///< set by the engine: the model said this exposure tips the agent
 };
 
+/// Whether a channel exposure of fixed-point trust `weight` persuades, with probability
+/// min(1, trust), from 64 random bits: the rule of models whose own contacts carry no
+/// probability (threshold counts, Bass, rumours), where trust 1 weighs like a friend.
+[[nodiscard]] inline bool persuades(std::uint64_t bits, std::uint32_t weight) noexcept {
+  // u < w / 2^15 with u = bits / 2^64 on 63 bits: (bits >> 1) < w · 2^48; saturates at w >= 1.
+  return (bits >> 1) < (std::uint64_t{weight} << 48) || weight >= kTrustOne;
+}
+
+/// A model's own reason for an adoption, for models that draw one decision per agent (Bass):
+/// on its own (innovation), because of its adopted neighbours (imitation), or neither (so a
+/// channel's exposure converted it).
+enum class OwnCause : std::uint8_t { kNone, kSpontaneous, kNeighbours };
+
 /// Who tipped an adopter: the channel, the source agent (for friends and influencers) and
 /// the network layer of the arc (friends only).
 struct Tip {

@@ -31,6 +31,17 @@ RunResult make_result(NodeId agents, const EngineOptions& opt) {
   return r;
 }
 
+void shape_layers(RunResult& result, const Graph& graph, const EngineOptions& opt) {
+  result.layer_names = graph.layer_names();
+  const std::size_t cells = static_cast<std::size_t>(opt.replicates) * result.layers();
+  result.layer_adoptions.assign(opt.record_series ? cells * result.columns() : 0, 0);
+  result.total_layer_adoptions.assign(cells, 0);
+  if (opt.record_referral_tree && opt.in_arcs != nullptr) {
+    result.referral_tree.assign(opt.replicates, {});
+    result.cascades.assign(opt.replicates, {});
+  }
+}
+
 bool may_split_steps() {
   return tbb::this_task_arena::max_concurrency() > 1 &&
          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1;
@@ -76,6 +87,11 @@ ReplicateSummary summarise(const StepCounts& counts, NodeId agents, double step_
 }
 
 void store_channel_totals(const StepCounts& counts, std::uint32_t r, RunResult& result) {
+  const std::size_t l_n = result.layers();
+  if (l_n > 0 && !result.total_layer_adoptions.empty()) {
+    for (std::size_t t = 0; t < counts.new_adopters.size(); ++t)
+      for (std::size_t l = 0; l < l_n; ++l) result.total_layer_adoptions[r * l_n + l] += counts.layer_adoptions[t * l_n + l];
+  }
   const std::size_t c_n = counts.channels;
   for (std::size_t t = 0; t < counts.new_adopters.size(); ++t) {
     for (std::size_t c = 0; c < c_n; ++c) {
@@ -97,6 +113,15 @@ void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result) 
       result.channel_exposures[at] = simulated ? counts.channel_exposures[t * c_n + c] : 0;
       result.channel_adoptions[at] = simulated ? counts.channel_adoptions[t * c_n + c] : 0;
       result.channel_spend_cents[at] = simulated ? counts.channel_spend[t * c_n + c] : 0;
+    }
+  }
+  const std::size_t l_n = result.layers();
+  if (l_n > 0 && !result.layer_adoptions.empty()) {
+    for (std::size_t t = 0; t < result.columns(); ++t) {
+      const bool simulated = t < counts.new_adopters.size();
+      for (std::size_t l = 0; l < l_n; ++l)
+        result.layer_adoptions[result.layer_at(r, l, static_cast<Step>(t))] =
+            simulated ? counts.layer_adoptions[t * l_n + l] : 0;
     }
   }
   const std::size_t row = result.at(r, 0);

@@ -28,6 +28,7 @@
 #include <variant>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -37,8 +38,11 @@
 #include <tbb/task_arena.h>
 
 #include "sim/campaign.hpp"
+#include "sim/cascade.hpp"
+#include "sim/error.hpp"
 #include "sim/network/graph.hpp"
 #include "sim/network/in_arcs.hpp"
+#include "sim/population.hpp"
 #include "sim/random.hpp"
 #include "sim/run_result.hpp"
 #include "sim/seeds.hpp"
@@ -72,14 +76,32 @@ struct EngineOptions {
   /// (channel, source agent, layer) and reach is counted. Needed when `campaign` has
   /// channels besides seeds, or the model can adopt without an exposure.
   const InArcs* in_arcs = nullptr;
+  /// Agents' susceptibility and activity ([population]), or none (then nothing is deferred or
+  /// scaled). Models that read it declare kAgentTraits.
+  const Population* population = nullptr;
+  /// Record who tipped whom (RunResult::referral_tree) and the cascade metrics; needs in_arcs.
+  bool record_referral_tree = false;
 };
+
+/// Adoption step of an agent an exposure tipped while it was offline: it adopts at its next
+/// online step (ReplicateState::pending), and no other exposure claims it meanwhile.
+inline constexpr Step kPending = -2;
 
 /// Working memory of one running replicate, reused across replicates.
 /// Memory: 8 bytes per agent, plus 12 for models that accumulate pressure.
 class ReplicateState {
  public:
-  ReplicateState(NodeId n, bool with_pressure)
-      : adopted_at(n, kNever), adopters(n), pressure(with_pressure ? n : 0), touched(with_pressure ? n : 0) {}
+  /// The per-agent arrays are read at random (one cell per exposure), so they live on huge
+  /// pages where the kernel allows: on graphs of millions of agents a 4 KiB page per cell
+  /// would miss the TLB as well as the cache.
+  ReplicateState(NodeId n, bool with_pressure) {
+    assign_huge(adopted_at, n, kNever);
+    assign_huge(adopters, n, NodeId{0});
+    if (with_pressure) {
+      assign_huge(pressure, n, PressureCell{});
+      assign_huge(touched, n, NodeId{0});
+    }
+  }
 
   /// Step at which each agent adopted, kNever if not (yet).
   std::vector<Step> adopted_at;
@@ -97,6 +119,11 @@ class ReplicateState {
   std::vector<PressureCell> pressure;
   std::vector<NodeId> touched;
   std::atomic<std::size_t> touched_end{0};
+  /// With activity: the replicate's traits (claims of offline agents are deferred), and the
+  /// agents tipped while offline that have not adopted yet (adopted_at == kPending).
+  const AgentTraits* activity = nullptr;
+  std::vector<NodeId> pending;
+  std::atomic<std::size_t> pending_end{0};
 
   /// Records that `v`'s scratch entries are in use, so reset() clears them.
   template <bool kParallel>
@@ -117,8 +144,12 @@ class ReplicateState {
     for (std::size_t i = 0; i < na; ++i) adopted_at[adopters[i]] = kNever;
     const std::size_t nt = touched_end.load(std::memory_order_relaxed);
     for (std::size_t i = 0; i < nt; ++i) pressure[touched[i]] = {};
+    const std::size_t np = pending_end.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < np; ++i) adopted_at[pending[i]] = kNever;
     adopters_end.store(0, std::memory_order_relaxed);
     touched_end.store(0, std::memory_order_relaxed);
+    pending_end.store(0, std::memory_order_relaxed);
+    activity = nullptr;
   }
 };
 
@@ -136,6 +167,8 @@ struct Exposure {
   std::size_t parallel_frontier = 256;
   /// Factor on friends' sharing this step (referral programmes), fixed point, kTrustOne = 1.
   std::uint32_t sharing = kTrustOne;
+  /// Agents' susceptibility, when the run has one (models with kAgentTraits read it).
+  const AgentTraits* traits = nullptr;
 };
 
 /// What a model reports about the step it just ran.
@@ -191,8 +224,10 @@ concept DiffusionModel = requires(const M& m, std::uint64_t seed, std::uint32_t 
 /// [step][channel].
 struct StepCounts {
   std::size_t channels = 3;
+  std::size_t layers = 1;
   std::vector<std::uint64_t> new_adopters, exposures, sharers;
   std::vector<std::uint64_t> channel_exposures, channel_adoptions;
+  std::vector<std::uint64_t> layer_adoptions;  ///< [step][layer]: adoptions word of mouth tipped over the layer
   std::vector<std::int64_t> channel_spend, donations;
   Step goal_step = -1;
   std::uint64_t reach = 0, donors = 0;
@@ -200,6 +235,7 @@ struct StepCounts {
   void clear() {
     new_adopters.clear(); exposures.clear(); sharers.clear();
     channel_exposures.clear(); channel_adoptions.clear(); channel_spend.clear(); donations.clear();
+    layer_adoptions.clear();
     goal_step = -1;
     reach = donors = 0;
   }
@@ -211,8 +247,21 @@ struct StepCounts {
     channel_exposures.resize(channel_exposures.size() + channels, 0);
     channel_adoptions.resize(channel_adoptions.size() + channels, 0);
     channel_spend.resize(channel_spend.size() + channels, 0);
+    layer_adoptions.resize(layer_adoptions.size() + layers, 0);
     donations.push_back(0);
   }
+  /// Drops the last opened step (nothing happened in it).
+  void pop() {
+    new_adopters.pop_back();
+    exposures.pop_back();
+    sharers.pop_back();
+    channel_exposures.resize(channel_exposures.size() - channels);
+    channel_adoptions.resize(channel_adoptions.size() - channels);
+    channel_spend.resize(channel_spend.size() - channels);
+    layer_adoptions.resize(layer_adoptions.size() - layers);
+    donations.pop_back();
+  }
+  std::uint64_t* last_layer_adoptions() { return layer_adoptions.data() + layer_adoptions.size() - layers; }
   /// Channel figures of the last opened step.
   std::uint64_t* last_exposures() { return channel_exposures.data() + channel_exposures.size() - channels; }
   std::uint64_t* last_adoptions() { return channel_adoptions.data() + channel_adoptions.size() - channels; }
@@ -260,9 +309,42 @@ class AdopterSink {
   std::size_t count_ = 0;
 };
 
-/// Claims `v` for adoption at step t; true for exactly one claimant.
+/// Defers the claim of an agent offline at step t: it becomes pending (once) and adopts at
+/// its next online step (run_replicate wakes it). False: no claimant adopts it now.
+template <bool kParallel>
+bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
+  if (s.activity->online(v, t)) {
+    if constexpr (kParallel) {
+      std::atomic_ref<Step> cell(s.adopted_at[v]);
+      Step expected = kNever;
+      return cell.compare_exchange_strong(expected, t, std::memory_order_relaxed);
+    } else {
+      if (s.adopted_at[v] != kNever) return false;
+      s.adopted_at[v] = t;
+      return true;
+    }
+  }
+  std::size_t at;
+  if constexpr (kParallel) {
+    std::atomic_ref<Step> cell(s.adopted_at[v]);
+    Step expected = kNever;
+    if (!cell.compare_exchange_strong(expected, kPending, std::memory_order_relaxed)) return false;
+    at = s.pending_end.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    if (s.adopted_at[v] != kNever) return false;
+    s.adopted_at[v] = kPending;
+    at = s.pending_end.load(std::memory_order_relaxed);
+    s.pending_end.store(at + 1, std::memory_order_relaxed);
+  }
+  s.pending[at] = v;
+  return false;
+}
+
+/// Claims `v` for adoption at step t; true for exactly one claimant. With activity, an agent
+/// offline at t is deferred instead (claim_when_online).
 template <bool kParallel>
 inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
+  if (s.activity != nullptr) [[unlikely]] return claim_when_online<kParallel>(s, v, t);
   if constexpr (kParallel) {
     std::atomic_ref<Step> cell(s.adopted_at[v]);
     Step expected = kNever;
@@ -275,6 +357,14 @@ inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
   }
 }
 
+/// Models whose exposure over an arc is decided by the arc alone, with no side effect
+/// (independent cascade: `fired(ctx, arc)` is a pure draw): the engine drops the arcs that do
+/// not fire before it touches their heads, and claims the heads of those that do.
+template <class M, class Ctx>
+concept DecidedByArc = M::kDecidedByArc && requires(const M& m, const Ctx& ctx, ArcId a) {
+  { m.fired(ctx, a) } -> std::same_as<bool>;
+};
+
 /// Spreads from frontier agents [begin, end) of the adopters array; returns arcs processed.
 template <bool kParallel, class M, class Ctx>
 std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::size_t end) {
@@ -286,6 +376,23 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
   // cache misses; prefetching a few agents ahead overlaps those misses instead of paying
   // them one after another (2-3x on graphs far larger than the caches).
   constexpr std::size_t kOffsetsAhead = 16, kArcsAhead = 8;
+  // The heads are scattered too: each exposure reads (and writes) the head's adoption step
+  // or pressure cell, a miss per arc on large graphs. Exposures therefore go through a ring
+  // of kRing: the head's cell is prefetched when the arc is read and the exposure is applied
+  // kRing exposures later, so up to kRing misses are in flight instead of one. Exposures
+  // are applied in arc order, as without the ring (a serial run is unchanged step by step).
+  constexpr std::size_t kRing = 16;
+  constexpr bool kByArc = DecidedByArc<M, Ctx>;
+  ArcId ring_arc[kRing];
+  NodeId ring_head[kRing];
+  std::size_t pushed = 0, applied = 0;
+  const auto apply = [&](std::size_t slot) {
+    const NodeId v = ring_head[slot];
+    bool tipped;
+    if constexpr (kByArc) tipped = true;  // fired when it entered the ring
+    else tipped = model.template expose<kParallel>(ctx, ring_arc[slot]);
+    if (tipped && claim<kParallel>(s, v, ctx.step)) sink.push(v);
+  };
   for (std::size_t i = begin; i < std::min(end, begin + kOffsetsAhead); ++i) g.prefetch_offsets(s.adopters[i]);
   for (std::size_t i = begin; i < std::min(end, begin + kArcsAhead); ++i) g.prefetch_arcs(s.adopters[i]);
   for (std::size_t i = begin; i < end; ++i) {
@@ -295,10 +402,19 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
     const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
     arcs += ae - ab;
     for (ArcId a = ab; a < ae; ++a) {
-      const NodeId v = g.head(a);  // sequential within the list, and the claim needs it at once
-      if (model.template expose<kParallel>(ctx, a) && claim<kParallel>(s, v, ctx.step)) sink.push(v);
+      if constexpr (kByArc) {
+        if (!model.fired(ctx, a)) continue;  // decided before the head is even read
+      }
+      const NodeId v = g.head(a);
+      if constexpr (M::kUsesPressure) __builtin_prefetch(s.pressure.data() + v, 1);
+      else __builtin_prefetch(s.adopted_at.data() + v, 1);
+      if (pushed - applied == kRing) apply(applied++ % kRing);
+      ring_arc[pushed % kRing] = a;
+      ring_head[pushed % kRing] = v;
+      ++pushed;
     }
   }
+  while (applied < pushed) apply(applied++ % kRing);
   return arcs;
 }
 
@@ -364,34 +480,93 @@ void apply_channel_exposures(const M& model, const Ctx& ctx, std::span<ChannelEx
   }
 }
 
-/// Works out who tipped each adopter of step t (ctx.step): among the exposures it received in
-/// that step, for models whose exposures fire independently (independent cascade) the first
-/// that fired in canonical order (friends before channels, then lower source id, then lower
-/// layer); for threshold-like models the heaviest exposure, ties in canonical order. An
-/// adopter with no exposure in its step adopted spontaneously. Depends only on the step's
-/// exposures, never on thread timing.
+/// Optional attribution hooks of a model (all pure: asked after the step, they answer as the
+/// step decided):
+/// - `spreading(ctx, u)`: whether u exposed its out-neighbours in step ctx.step (default: u
+///   adopted at step-1, the frontier). Epidemics: u was infectious at the end of step-1; Bass:
+///   every adopter keeps exposing.
+/// - `fired(ctx, arc)`: exposures fire independently (independent cascade, SIR): whether the
+///   exposure over `arc` in this step would convert its head on its own.
+/// - `told_by(ctx, v)`: the model knows who converted v (the rumour's caller), or kNoNode.
+/// - `own_cause(ctx, v)`: the model's own decision for v in this step (Bass: innovation,
+///   imitation, or none, i.e. a channel converted it).
+template <class M, class Ctx>
+concept HasSpreading = requires(const M& m, const Ctx& ctx, NodeId u) {
+  { m.spreading(ctx, u) } -> std::same_as<bool>;
+};
+template <class M, class Ctx>
+concept HasToldBy = requires(const M& m, const Ctx& ctx, NodeId v) {
+  { m.told_by(ctx, v) } -> std::same_as<NodeId>;
+};
+template <class M, class Ctx>
+concept HasOwnCause = requires(const M& m, const Ctx& ctx, NodeId v) {
+  { m.own_cause(ctx, v) } -> std::same_as<OwnCause>;
+};
+
+/// Works out who tipped each adopter of step t (ctx.step) from the exposures it received in
+/// that step: for models whose exposures fire independently (independent cascade, SIR) the
+/// first that fired in canonical order (friends before channels, then lower source id, then
+/// lower layer); for models that know who converted the agent (rumour) that friend, else the
+/// first channel exposure that fired; for Bass its own draw (innovation: spontaneous,
+/// imitation: the heaviest friend), else the channel; for threshold-like models the heaviest
+/// exposure, ties in canonical order. An adopter with no exposure in its step adopted
+/// spontaneously. The friend's arc gives the layer. Depends only on the step's exposures,
+/// never on thread timing.
 template <class M, class Ctx>
 Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const ChannelExposure> exposures,
               std::uint8_t friends_credit, NodeId v) {
   const Graph& g = ctx.graph;
   const ReplicateState& s = ctx.state;
   constexpr bool kIndependent = HasFired<M, Ctx>;
+  const auto spreading = [&](NodeId u) {
+    if constexpr (HasSpreading<M, Ctx>) return model.spreading(ctx, u);
+    else return s.adopted_at[u] == ctx.step - 1;
+  };
+  const auto first_fired_channel = [&]() -> std::optional<Tip> {
+    auto it = std::lower_bound(exposures.begin(), exposures.end(), v,
+                               [](const ChannelExposure& e, NodeId agent) { return e.agent < agent; });
+    for (; it != exposures.end() && it->agent == v; ++it)
+      if (it->fired) return Tip{it->source, it->channel, 0};
+    return std::nullopt;
+  };
+  if constexpr (HasToldBy<M, Ctx>) {
+    const NodeId u = model.told_by(ctx, v);
+    if (u != kNoNode) {
+      for (const auto& [tail, arc] : in.of(v))
+        if (tail == u) return Tip{u, friends_credit, g.layer(arc)};
+      return Tip{u, friends_credit, 0};  // implicit complete graph: no arcs, one layer
+    }
+    return first_fired_channel().value_or(Tip{kNoNode, kSpontaneousChannel, 0});
+  }
+  bool friends_only = false;  // Bass: the model's own draw decided
+  if constexpr (HasOwnCause<M, Ctx>) {
+    switch (model.own_cause(ctx, v)) {
+      case OwnCause::kSpontaneous: return Tip{kNoNode, kSpontaneousChannel, 0};
+      case OwnCause::kNeighbours: friends_only = true; break;
+      case OwnCause::kNone: {
+        if (auto tip = first_fired_channel()) return *tip;
+        break;
+      }
+    }
+  }
   Tip best{kNoNode, kSpontaneousChannel, 0};
   std::uint32_t best_weight = 0;
   bool found = false;
   for (const auto& [tail, arc] : in.of(v)) {  // sorted by tail: canonical order
-    if (s.adopted_at[tail] != ctx.step - 1) continue;  // spread this step
+    if (!spreading(tail) || g.distrust(arc)) continue;  // opposition never tips anyone
     const std::uint32_t w = g.trust(arc);
     bool take;
-    if constexpr (kIndependent) take = !found && model.fired(ctx, arc);
+    if constexpr (kIndependent) take = model.fired(ctx, arc);
     else take = !found || w > best_weight;
     if (take) {
-      best = {tail, friends_credit, 0};
+      best = {tail, friends_credit, g.layer(arc)};
       best_weight = w;
       found = true;
       if constexpr (kIndependent) break;
     }
   }
+  // The implicit complete graph has no arcs to name: everyone is everyone's friend.
+  if (friends_only) return found ? best : Tip{kNoNode, friends_credit, 0};
   auto it = std::lower_bound(exposures.begin(), exposures.end(), v,
                              [](const ChannelExposure& e, NodeId agent) { return e.agent < agent; });
   for (; it != exposures.end() && it->agent == v; ++it) {
@@ -404,6 +579,7 @@ Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const 
       found = true;
     }
   }
+  if (!found && g.implicit_complete()) return Tip{kNoNode, friends_credit, 0};
   return best;
 }
 
@@ -416,6 +592,10 @@ struct AttributionScratch {
   std::vector<std::uint32_t> seen;  ///< stamp: == current stamp means counted in reach
   std::uint32_t stamp = 0;
   StepMoney money;
+  std::vector<Tip> pending_tips;  ///< [i]: tip of ReplicateState::pending[i], from the step it was deferred
+  std::vector<Tip> woken_tips;    ///< tips of the pending agents that adopt in the current step
+  std::vector<TreeEdge> tree;     ///< the replicate's referral tree, in adoption order
+  std::vector<std::uint32_t> index_of, parent;
   void begin(NodeId n) {
     if (seen.size() != n) seen.assign(n, 0);
     if (++stamp == 0) {  // wrapped: clear once every 4 G replicates
@@ -430,6 +610,35 @@ struct AttributionScratch {
   }
 };
 
+namespace detail {
+
+/// Start of step t with activity: the pending agents online at t adopt now (appended to the
+/// adopters in id order, their tips from the step that tipped them moved to woken_tips); the
+/// others stay pending. `known` (pending agents with tips) becomes the number left.
+inline void wake_pending(ReplicateState& s, AttributionScratch& scratch, const AgentTraits& traits, Step t,
+                         std::size_t& known) {
+  scratch.woken_tips.clear();
+  const std::size_t n = s.pending_end.load(std::memory_order_relaxed);
+  AdopterSink<false> sink(s);
+  std::size_t keep = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const NodeId v = s.pending[i];
+    if (traits.online(v, t)) {
+      s.adopted_at[v] = t;
+      sink.push(v);
+      scratch.woken_tips.push_back(scratch.pending_tips[i]);
+    } else {
+      s.pending[keep] = v;
+      scratch.pending_tips[keep] = scratch.pending_tips[i];
+      ++keep;
+    }
+  }
+  s.pending_end.store(keep, std::memory_order_relaxed);
+  known = keep;
+}
+
+}  // namespace detail
+
 /// Runs one replicate on `state` and `workspace` (reset on entry) and fills its row of `result`.
 template <DiffusionModel M>
 void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
@@ -441,6 +650,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   if constexpr (!std::is_same_v<WorkspaceType<M>, std::monostate>) workspace.reset();
   counts.clear();
   counts.channels = result.channels();
+  counts.layers = std::max<std::size_t>(1, result.layers());
   const auto rep = model.begin_replicate(opt.seed, r);
   const bool attribute = opt.in_arcs != nullptr && scratch != nullptr;
   if (campaign) campaign->begin(opt.seed, r);
@@ -461,30 +671,67 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   counts.push(frontier_end, 0, 0);
   counts.last_adoptions()[kSeedChannel] = frontier_end;
 
+  // Agents' traits. Seeds adopt whatever their activity (they start the campaign); from step 1
+  // an exposure that tips an offline agent defers its adoption to its next online step.
+  AgentTraits traits;
+  if (opt.population != nullptr && opt.population->active()) {
+    traits = {opt.population, Population::keys(opt.seed, r)};
+    if (opt.population->has_activity() && scratch != nullptr) {
+      if (state.pending.size() != g.num_nodes()) state.pending.assign(g.num_nodes(), kNoNode);
+      state.activity = &traits;
+    }
+  }
+  const bool deferring = state.activity != nullptr;
+  const AgentTraits* susceptibility =
+      opt.population != nullptr && opt.population->has_susceptibility() ? &traits : nullptr;
+  const bool record_tree = opt.record_referral_tree && attribute && !result.referral_tree.empty();
+  if (record_tree) scratch->tree.clear();
+  // Channels that credit word of mouth: friends, and every referral programme that ran (a
+  // deferred agent's tip keeps the credit of the step that decided it).
+  std::array<bool, 256> word_of_mouth{};
+  word_of_mouth[kFriendsChannel] = true;
+
   std::uint32_t ctx_sharing = kTrustOne;  // the step's sharing factor, for attribution's IC redraws
   // Books the adopters [begin, end) of step t: who tipped them, channel credit, money.
   // Returns true when the campaign is over. (Campaigns and attribution need `scratch`.)
+  // `preset`: tips already known for the first adopters (agents deferred while offline).
   const auto book = [&](Step t, std::size_t begin, std::size_t end, std::span<const ChannelExposure> exposures,
-                        std::uint8_t friends_credit) -> bool {
+                        std::uint8_t friends_credit, std::span<const Tip> preset = {}) -> bool {
     const std::span<const NodeId> adopters(state.adopters.data() + begin, end - begin);
     const std::uint8_t default_channel = t == 0 ? kSeedChannel : friends_credit;
     if (!attribute && !campaign) {
-      if (t > 0) counts.last_adoptions()[default_channel] += adopters.size();
+      if (t > 0) {
+        counts.last_adoptions()[default_channel] += adopters.size();
+        counts.last_layer_adoptions()[0] += adopters.size();  // one layer: attribution runs otherwise
+      }
       return false;
     }
     std::vector<Tip>& tips = scratch->tips;
     tips.assign(adopters.size(), Tip{kNoNode, default_channel, 0});
     if (attribute && t > 0) {
-      const ContextOf<M> serial{g, state, rep, t, &workspace, 0, 0, false, opt.parallel_frontier, ctx_sharing};
-      for (std::size_t i = 0; i < adopters.size(); ++i)
+      // The step's own frontier (adopters of t-1): models' attribution hooks may read it.
+      const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, begin, false, opt.parallel_frontier,
+                                ctx_sharing, susceptibility};
+      for (std::size_t i = preset.size(); i < adopters.size(); ++i)
         tips[i] = detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit, adopters[i]);
     }
-    if (t > 0)
-      for (const Tip& tip : tips) ++counts.last_adoptions()[tip.channel];
+    std::copy(preset.begin(), preset.end(), tips.begin());
+    if (t > 0) {
+      for (const Tip& tip : tips) {
+        ++counts.last_adoptions()[tip.channel];
+        // Word of mouth, whichever step's referral credit applied when it was decided.
+        if (word_of_mouth[tip.channel])
+          ++counts.last_layer_adoptions()[tip.layer < counts.layers ? tip.layer : 0];
+      }
+    }
+    if (record_tree)
+      for (std::size_t i = 0; i < adopters.size(); ++i)
+        scratch->tree.push_back({adopters[i], tips[i].source, t, tips[i].channel, tips[i].layer});
     if (!campaign) return false;
     StepMoney& money = scratch->money;
     money.spend.assign(counts.channels, 0);
     money.donations = 0;
+    money.donors = 0;
     money.goal_reached = false;
     const bool campaign_over = campaign->account(t, adopters, tips, money);
     std::copy(money.spend.begin(), money.spend.end(), counts.last_spend());
@@ -496,13 +743,22 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   bool over = book(0, 0, frontier_end, {}, kFriendsChannel);
 
   ContextOf<M> ctx{g, state, rep, 0, &workspace, 0, 0, may_split, opt.parallel_frontier};
+  ctx.traits = susceptibility;
+  std::size_t pending_known = 0;  // pending[0, pending_known) have their tips
   for (Step t = 1; t <= opt.steps && !over; ++t) {
     ctx.step = t;
     ctx.frontier_begin = frontier_begin;
     ctx.frontier_end = frontier_end;
     ctx.sharing = ctx_sharing = campaign ? campaign->sharing_multiplier(t) : kTrustOne;
+    const std::uint8_t friends_credit = campaign ? campaign->friends_credit(t) : kFriendsChannel;
+    word_of_mouth[friends_credit] = true;
     std::span<ChannelExposure> exposures;
     counts.push(0, 0, 0);
+    std::span<const Tip> woken;
+    if (deferring) {  // agents tipped while offline adopt now if they are online
+      detail::wake_pending(state, *scratch, traits, t, pending_known);
+      woken = scratch->woken_tips;
+    }
     if (campaign) {
       exposures = campaign->exposures(t);
       detail::apply_channel_exposures(model, ctx, exposures, channel_key, counts);
@@ -511,22 +767,31 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     }
     const StepReport report = model.step(ctx);
     const std::size_t adopted = state.adopters_end.load(std::memory_order_relaxed);
-    if (report.quiet && exposures.empty() && adopted == frontier_end && opt.stop_when_quiet &&
+    const std::size_t pending = deferring ? state.pending_end.load(std::memory_order_relaxed) : 0;
+    if (pending > pending_known) {
+      // Agents this step tipped while they were offline: who tipped them is decided now, from
+      // this step's exposures, and booked when they adopt.
+      std::sort(state.pending.begin() + static_cast<std::ptrdiff_t>(pending_known),
+                state.pending.begin() + static_cast<std::ptrdiff_t>(pending));
+      scratch->pending_tips.resize(pending);
+      const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, frontier_end, false, opt.parallel_frontier,
+                                ctx_sharing, susceptibility};
+      for (std::size_t i = pending_known; i < pending; ++i)
+        scratch->pending_tips[i] = attribute ? detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit,
+                                                                 state.pending[i])
+                                             : Tip{kNoNode, friends_credit, 0};
+      pending_known = pending;
+    }
+    if (report.quiet && exposures.empty() && adopted == frontier_end && pending == 0 && opt.stop_when_quiet &&
         !(campaign && campaign->acts_after(t))) {
-      counts.new_adopters.pop_back();  // nothing happened: this step is not recorded
-      counts.exposures.pop_back();
-      counts.sharers.pop_back();
-      counts.channel_exposures.resize(counts.channel_exposures.size() - counts.channels);
-      counts.channel_adoptions.resize(counts.channel_adoptions.size() - counts.channels);
-      counts.channel_spend.resize(counts.channel_spend.size() - counts.channels);
-      counts.donations.pop_back();
+      counts.pop();  // nothing happened: this step is not recorded
       break;
     }
     counts.new_adopters.back() = adopted - frontier_end;
     counts.exposures.back() = report.exposures;
     counts.sharers.back() = report.spreaders;
     counts.last_exposures()[kFriendsChannel] += report.exposures;
-    over = book(t, frontier_end, adopted, exposures, campaign ? campaign->friends_credit(t) : kFriendsChannel);
+    over = book(t, frontier_end, adopted, exposures, friends_credit, woken);
     frontier_begin = frontier_end;
     frontier_end = adopted;
   }
@@ -539,6 +804,17 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     }
   }
   result.summaries[r] = summarise(counts, g.num_nodes(), opt.step_hours);
+  if (record_tree) {
+    std::vector<TreeEdge>& tree = scratch->tree;
+    if (scratch->index_of.size() < g.num_nodes()) scratch->index_of.resize(g.num_nodes());
+    tree_parents(tree, scratch->index_of, scratch->parent);
+    result.cascades[r] = cascade_metrics(scratch->parent);
+    // Adopters of a step come in thread-dependent order: the stored tree is sorted.
+    std::sort(tree.begin(), tree.end(), [](const TreeEdge& a, const TreeEdge& b) {
+      return a.step != b.step ? a.step < b.step : a.adopter < b.adopter;
+    });
+    result.referral_tree[r] = tree;
+  }
   if (opt.record_series) store_series(counts, r, result);
   store_channel_totals(counts, r, result);
   if (opt.record_adoption_steps) {
@@ -549,6 +825,11 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
 
 /// Allocates a RunResult shaped for `opt` on a graph of `agents` agents.
 RunResult make_result(NodeId agents, const EngineOptions& opt);
+/// Adds the per-layer series and totals (and the referral tree, if recorded) for `graph`.
+void shape_layers(RunResult& result, const Graph& graph, const EngineOptions& opt);
+/// Models that read the agents' traits (Exposure::traits, deferred claims) declare kAgentTraits.
+template <class M>
+concept AgentTraitsModel = requires { requires M::kAgentTraits; };
 /// The channel names of a run: the campaign's, or the three every run has.
 const std::vector<std::string>& channel_names(const EngineOptions& opt);
 
@@ -556,6 +837,10 @@ const std::vector<std::string>& channel_names(const EngineOptions& opt);
 template <DiffusionModel M>
 RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt) {
   RunResult result = make_result(g.num_nodes(), opt);
+  shape_layers(result, g, opt);
+  if (opt.population != nullptr && opt.population->active() && !AgentTraitsModel<M>)
+    throw InputError("population: susceptibility and activity are modelled by independent_cascade and "
+                     "linear_threshold only");
   struct Worker {
     ReplicateState state;
     WorkspaceType<M> workspace;

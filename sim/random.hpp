@@ -44,6 +44,9 @@ enum class Stream : std::uint64_t {
   kAdoption = 9,   ///< per-agent, per-step adoption draws of sweep models (Bass, SIR on K_n)
   kRecovery = 10,  ///< per-agent recovery draws (SIR, SIS)
   kContact = 11,   ///< choice of whom to contact (rumour)
+  kSusceptibility = 12,  ///< per-agent susceptibility ([population] susceptibility)
+  kActivity = 13,        ///< per-agent activity ([population] activity)
+  kOnline = 14,          ///< per-agent, per-step draw of being online
 };
 
 /// Key for a replicate's stream: derive(seed, replicate, stream).

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cascade.hpp"
 #include "sim/types.hpp"
 
 namespace wom {
@@ -56,9 +57,25 @@ struct RunResult {
   std::vector<std::uint64_t> total_channel_adoptions;
   std::vector<std::int64_t> total_channel_spend_cents;
 
+  /// Network layers (Graph::layer_names) and the adoptions word of mouth tipped over each:
+  /// [replicate][layer][step] (with the series) and [replicate][layer] totals. Word of mouth is
+  /// the adoptions credited to friends or to a running referral programme.
+  std::vector<std::string> layer_names;
+  std::vector<std::uint64_t> layer_adoptions;
+  std::vector<std::uint64_t> total_layer_adoptions;
+  /// With [output] referral_tree: each replicate's adoptions with who tipped them, sorted by
+  /// (step, adopter), and the cascade metrics of that forest ([replicate]).
+  std::vector<std::vector<TreeEdge>> referral_tree;
+  std::vector<CascadeMetrics> cascades;
+
   [[nodiscard]] std::size_t channels() const noexcept { return channel_names.size(); }
   [[nodiscard]] std::size_t at(std::uint32_t replicate, std::size_t channel, Step t) const noexcept {
     return (static_cast<std::size_t>(replicate) * channels() + channel) * columns() + static_cast<std::size_t>(t);
+  }
+
+  [[nodiscard]] std::size_t layers() const noexcept { return layer_names.size(); }
+  [[nodiscard]] std::size_t layer_at(std::uint32_t replicate, std::size_t layer, Step t) const noexcept {
+    return (static_cast<std::size_t>(replicate) * layers() + layer) * columns() + static_cast<std::size_t>(t);
   }
 
   [[nodiscard]] std::size_t columns() const noexcept { return static_cast<std::size_t>(steps) + 1; }

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "sim/error.hpp"
+#include "sim/network/neighbourhood.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
@@ -40,7 +41,7 @@ std::vector<NodeId> top_degree_agents(const Graph& graph, std::uint32_t k) {
   std::vector<NodeId> ids(graph.num_nodes());
   std::iota(ids.begin(), ids.end(), NodeId{0});
   const auto by_degree = [&](NodeId a, NodeId b) {
-    const auto da = graph.out_degree(a), db = graph.out_degree(b);
+    const auto da = out_degree_of(graph, a), db = out_degree_of(graph, b);
     return da != db ? da > db : a < b;
   };
   std::partial_sort(ids.begin(), ids.begin() + k, ids.end(), by_degree);
@@ -62,9 +63,8 @@ static void paradox_sample(std::uint64_t key, const Graph& g, std::uint32_t k, s
                        " draws; lower count");
     }
     const auto u = static_cast<NodeId>(bounded(draw64(key, 2 * i), g.num_nodes()));
-    const auto d = g.out_degree(u);
-    if (d == 0) continue;
-    const NodeId v = g.head(g.arc_begin(u) + bounded(draw64(key, 2 * i + 1), d));
+    const NodeId v = random_neighbour(g, u, draw64(key, 2 * i + 1));  // implicit K_n too
+    if (v == kNoNode) continue;
     if (seen.insert(v).second) out.push_back(v);
   }
 }

@@ -43,7 +43,9 @@ struct NetworkSpec {
   std::string name = "network";        ///< layer name (attribution of word of mouth per layer)
   /// `[[network.layer]]`: further layers over the same agents (this spec is layer 0); empty
   /// in the specs of those layers themselves. Built by build_network (sim/network/layers.hpp).
-  std::vector<LayerSpec> layers{};
+  /// No default member initializer: with one, clang instantiates the vector's destructor
+  /// here, where LayerSpec is still incomplete, and rejects the header.
+  std::vector<LayerSpec> layers;
 };
 
 /// `[trust]`: how much an exposure over an arc weighs, in [0, 2).
@@ -78,6 +80,17 @@ struct PopulationSpec {
   Distribution threshold{Distribution::Kind::kUniform, 0.0, 0.0, 1.0};
   /// Amount an adopter gives to a fundraiser, in dollars (summed in integer cents).
   Distribution donation{Distribution::Kind::kConstant, 0.0};
+  /// Share of an exposure's pull that reaches the agent, in [0, 1]: multiplies the conversion
+  /// probability (independent cascade) or the trust received (linear threshold).
+  Distribution susceptibility{Distribution::Kind::kConstant, 1.0};
+  /// Chance the agent is online in a step (at the peak of the day/night cycle), in [0, 1].
+  Distribution activity{Distribution::Kind::kConstant, 1.0};
+  double activity_cycle = 0.0;  ///< depth of the day/night cycle in [0, 1]: 0 none, 1 nobody online at the trough
+  double peak_hour = 20.0;      ///< hour of day when agents are most often online
+  double start_hour = 0.0;      ///< hour of day at step 0
+  /// Group label of each agent, for `targeting = "group"`: a file of `label group` lines
+  /// (resolved against the scenario's folder); empty: the [network] sbm blocks, if any.
+  std::string groups;
 };
 
 /// Which agents a seed channel starts with (or an influencer channel pays).
@@ -102,7 +115,8 @@ struct ChannelSpec {
   double budget = 0.0;              ///< dollars; sponsored/influencer/referral stop when spent
   double cpm = 10.0;                ///< sponsored: dollars per 1,000 impressions
   double reach = 0.1;               ///< sponsored: fraction of agents reached in each flight
-  std::string targeting = "random"; ///< sponsored: "random" or "degree" (highest degree first)
+  std::string targeting = "random"; ///< sponsored: "random", "degree" (highest degree first) or "group"
+  std::uint32_t group = 0;          ///< sponsored with targeting "group": the group reached (reach: fraction of it)
   double fatigue = 1.0;             ///< sponsored: weight of the k-th impression is fatigue^(k-1)
   double cost_per_post = 0.0;       ///< influencer: dollars per hub per post
   Step start = 1;                   ///< sponsored/influencer: first flight (step)
@@ -127,6 +141,7 @@ struct RunSpec {
 /// `[output]`
 struct OutputSpec {
   bool adoption_steps = false;    ///< write /agents/adoption_step [replicate, agent]
+  bool referral_tree = false;     ///< write /referral_tree (who tipped whom) and /summary/cascade
 };
 
 }  // namespace wom

@@ -94,12 +94,12 @@ class Bass {
       std::atomic<std::uint64_t> arcs{0};
       tbb::this_task_arena::isolate([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(fb, fe, 32), [&](const auto& r) {
-          arcs.fetch_add(count<true>(g, s, r.begin(), r.end()), std::memory_order_relaxed);
+          arcs.fetch_add(count<true>(g, s, ctx.step, r.begin(), r.end()), std::memory_order_relaxed);
         });
       });
       report.exposures = arcs.load();
     } else {
-      report.exposures = count<false>(g, s, fb, fe);
+      report.exposures = count<false>(g, s, ctx.step, fb, fe);
     }
 
     // 2. Every non-adopter draws.
@@ -123,15 +123,45 @@ class Bass {
     return report;
   }
 
+  /// A channel exposure converts a non-adopter with probability min(1, its trust)
+  /// (sim/campaign.hpp persuades), on top of the step's own draw.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t bits) const {
+    return ctx.state.adopted_at[agent] == kNever && persuades(bits, weight);
+  }
+
+  /// Attribution: every adopter keeps exposing its neighbours.
+  template <class Ctx>
+  [[nodiscard]] bool spreading(const Ctx& ctx, NodeId u) const noexcept {
+    const Step at = ctx.state.adopted_at[u];
+    return at != kNever && at < ctx.step;
+  }
+
+  /// Attribution: what v's own draw of step ctx.step said. With u < Δp it would have adopted
+  /// on its own (an innovator, in Bass's terms, for both forms: P >= Δp), with u < P through
+  /// its neighbours (an imitator), else a channel converted it.
+  template <class Ctx>
+  [[nodiscard]] OwnCause own_cause(const Ctx& ctx, NodeId v) const {
+    const Graph& g = ctx.graph;
+    const double u = to_unit(draw64(derive(ctx.replicate.adoption_key, static_cast<std::uint64_t>(ctx.step)), v));
+    const double prob = g.implicit_complete() ? probability(ctx.frontier_end, g.num_nodes() - 1)
+                                              : probability(ctx.state.pressure[v].pressure, in_degree_(g, v));
+    if (u < p_) return OwnCause::kSpontaneous;
+    return u < prob ? OwnCause::kNeighbours : OwnCause::kNone;
+  }
+
  private:
+  /// Counts m_v for the non-adopters, and for the agents a channel converted in this step (so
+  /// attribution can replay their own draw).
   template <bool kParallel>
-  static std::uint64_t count(const Graph& g, ReplicateState& s, std::size_t begin, std::size_t end) {
+  static std::uint64_t count(const Graph& g, ReplicateState& s, Step t, std::size_t begin, std::size_t end) {
     std::uint64_t arcs = 0;
     for (std::size_t i = begin; i < end; ++i) {
       const NodeId u = s.adopters[i];
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
-        if (s.adopted_at[v] != kNever) continue;  // nobody adopts while counting
+        const Step at = s.adopted_at[v];  // nobody adopts while counting
+        if (at != kNever && at != t) continue;
         std::uint32_t old;
         if constexpr (kParallel) {
           old = std::atomic_ref<std::uint32_t>(s.pressure[v].pressure).fetch_add(1, std::memory_order_relaxed);

@@ -2,7 +2,10 @@
 #include "models/channels/campaign.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <fstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sim/error.hpp"
@@ -145,9 +148,9 @@ class Run final : public CampaignRun {
     targets_.clear();
     if (!c.fixed_targets.empty()) {
       targets_ = c.fixed_targets;
-    } else {  // Floyd's algorithm over the flight's own stream
+    } else {  // Floyd's algorithm over the flight's own stream (agents, or positions in the group)
       const std::uint64_t key = derive(derive(key_, c.id), static_cast<std::uint64_t>(t));
-      const NodeId n = g_.num_nodes();
+      const NodeId n = c.pool.empty() ? g_.num_nodes() : static_cast<NodeId>(c.pool.size());
       std::unordered_set<NodeId> seen;
       seen.reserve(c.reach * 2);
       std::uint64_t draw = 0;
@@ -159,6 +162,8 @@ class Run final : public CampaignRun {
         }
         targets_.push_back(v);
       }
+      if (!c.pool.empty())
+        for (NodeId& v : targets_) v = c.pool[v];
     }
     auto& counts = impressions_[i];
     for (const NodeId v : targets_) {
@@ -198,9 +203,55 @@ class Run final : public CampaignRun {
 
 }  // namespace
 
+std::vector<std::uint32_t> ScenarioCampaign::agent_groups(const Graph& graph, const PopulationSpec& population,
+                                                         const NetworkSpec* network) {
+  std::vector<std::uint32_t> groups(graph.num_nodes(), kNoGroup);
+  if (population.groups.empty()) {
+    if (network == nullptr || network->generator != "sbm") return groups;
+    NodeId at = 0;  // sbm agents are numbered block by block
+    for (std::size_t b = 0; b < network->block_sizes.size(); ++b)
+      for (NodeId i = 0; i < network->block_sizes[b] && at < graph.num_nodes(); ++i) groups[at++] = static_cast<std::uint32_t>(b);
+    return groups;
+  }
+  const std::string& path = population.groups;
+  std::ifstream in(path);
+  if (!in) throw IoError("population.groups: cannot read '" + path + "'");
+  std::unordered_map<std::uint64_t, NodeId> agent_of;
+  agent_of.reserve(graph.num_nodes());
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) agent_of.emplace(graph.label(u), u);
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const auto where = [&] { return path + ":" + std::to_string(number) + ": population.groups: "; };
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::uint64_t fields[2];
+    std::size_t found = 0;
+    const char* p = line.data();
+    const char* end = line.data() + line.size();
+    while (p < end) {
+      while (p < end && (*p == ' ' || *p == '\t' || *p == ',' || *p == '\r')) ++p;
+      if (p == end) break;
+      if (found == 2) throw InputError(where() + "expected two columns `agent group`, found more");
+      const auto [next, ec] = std::from_chars(p, end, fields[found]);
+      if (ec != std::errc() || (next < end && *next != ' ' && *next != '\t' && *next != ',' && *next != '\r'))
+        throw InputError(where() + "expected non-negative integers `agent group`");
+      ++found;
+      p = next;
+    }
+    if (found == 0) continue;
+    if (found == 1) throw InputError(where() + "expected two columns `agent group`, found one");
+    const auto it = agent_of.find(fields[0]);
+    if (it == agent_of.end())
+      throw InputError(where() + "agent " + std::to_string(fields[0]) + " is not in the network");
+    if (fields[1] >= kNoGroup) throw InputError(where() + "group " + std::to_string(fields[1]) + " is too large");
+    groups[it->second] = static_cast<std::uint32_t>(fields[1]);
+  }
+  return groups;
+}
+
 ScenarioCampaign::ScenarioCampaign(const Graph& graph, const std::vector<ChannelSpec>& channels,
-                                   const PopulationSpec& population, Step run_steps)
+                                   const PopulationSpec& population, Step run_steps, const NetworkSpec* network)
     : graph_(graph), population_(population), names_{"seed", "friends", "spontaneous"} {
+  std::vector<std::uint32_t> groups;  // read once, if some channel targets a group
   for (std::size_t i = 0; i < channels.size(); ++i) {
     const ChannelSpec& spec = channels[i];
     if (spec.type == "seed") continue;
@@ -216,7 +267,15 @@ ScenarioCampaign::ScenarioCampaign(const Graph& graph, const std::vector<Channel
     c.budget_cents = to_cents(spec.budget);
     c.stop = spec.stop > 0 ? spec.stop : run_steps;
     if (spec.type == "sponsored") {
-      c.reach = static_cast<NodeId>(std::clamp<double>(std::round(spec.reach * graph.num_nodes()), 1, graph.num_nodes()));
+      if (spec.targeting == "group") {
+        if (groups.empty()) groups = agent_groups(graph, population, network);
+        for (NodeId u = 0; u < graph.num_nodes(); ++u)
+          if (groups[u] == spec.group) c.pool.push_back(u);
+        if (c.pool.empty())
+          throw InputError(where + ".group: no agent is in group " + std::to_string(spec.group));
+      }
+      const NodeId audience = c.pool.empty() ? graph.num_nodes() : static_cast<NodeId>(c.pool.size());
+      c.reach = static_cast<NodeId>(std::clamp<double>(std::round(spec.reach * audience), 1, audience));
       c.flight_cost_cents = std::llround(c.reach * spec.cpm / 1000.0 * 100.0);
       if (spec.targeting == "degree") c.fixed_targets = top_degree_agents(graph, c.reach);
       attribution_ = true;

@@ -17,9 +17,11 @@ namespace wom {
 class ScenarioCampaign final : public Campaign {
  public:
   /// Resolves the channels against the network (targets by degree, hubs, budgets in cents).
-  /// `run_steps` ends schedules without a `stop`. @throws InputError for impossible channels.
+  /// `run_steps` ends schedules without a `stop`. `network` ([network], layer 0) supplies the
+  /// groups of `targeting = "group"` when [population] has no group file: its sbm blocks.
+  /// @throws InputError for impossible channels or a bad group file.
   ScenarioCampaign(const Graph& graph, const std::vector<ChannelSpec>& channels, const PopulationSpec& population,
-                   Step run_steps);
+                   Step run_steps, const NetworkSpec* network = nullptr);
 
   [[nodiscard]] const std::vector<std::string>& channel_names() const override { return names_; }
   [[nodiscard]] std::unique_ptr<CampaignRun> make_run() const override;
@@ -38,7 +40,14 @@ class ScenarioCampaign final : public Campaign {
     NodeId reach = 0;                   ///< sponsored: agents per flight
     Step stop = 0;                      ///< last step with a flight or post
     std::vector<NodeId> fixed_targets;  ///< sponsored by degree; influencer hubs unless random
+    std::vector<NodeId> pool;           ///< sponsored by group: the group's agents, sampled per flight
   };
+
+  /// Group of every agent (kNoGroup: none), from a `label group` file or an sbm's blocks.
+  /// @throws InputError naming the file and line for bad lines or unknown agents.
+  static std::vector<std::uint32_t> agent_groups(const Graph& graph, const PopulationSpec& population,
+                                                 const NetworkSpec* network);
+  static constexpr std::uint32_t kNoGroup = 0xFFFFFFFFu;
 
  private:
   const Graph& graph_;

@@ -75,11 +75,37 @@ class ComplexContagion {
   /// No window: count exposures as they arrive.
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
-    return neighbour_count::count_exposure<kParallel>(ctx.state, ctx.graph.head(arc),
-                                                      [&](NodeId v) { return need_of(ctx.graph, v); });
+    return expose_counted<kParallel>(ctx, ctx.graph.head(arc));
+  }
+
+  /// A channel exposure counts as one more adopted source with probability min(1, its trust)
+  /// (sim/campaign.hpp persuades). Without a window it is counted like a neighbour's, for
+  /// good; with a window it counts in its own step only: the agent adopts if it, together
+  /// with the in-neighbours adopted in [t-W, t-1], reaches need_v. Channel exposures run
+  /// serially, before the step's spreading.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t bits) const {
+    if (!persuades(bits, weight)) return false;
+    if (params_.window <= 0) return expose_counted<kParallel>(ctx, agent);
+    const ReplicateState& s = ctx.state;
+    if (s.adopted_at[agent] != kNever) return false;
+    const std::uint32_t need = need_of(ctx.graph, agent);
+    const Step t = ctx.step, from = t - params_.window;
+    std::uint32_t count = 1;
+    for (const NodeId u : in_.tails_of(ctx.graph, agent)) {
+      if (count >= need) break;
+      const Step at = s.adopted_at[u];
+      count += at != kNever && at >= from && at < t;
+    }
+    return count >= need;
   }
 
  private:
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_counted(const Ctx& ctx, NodeId head) const {
+    return neighbour_count::count_exposure<kParallel>(ctx.state, head, [&](NodeId v) { return need_of(ctx.graph, v); });
+  }
+
   /// Window W: (1) the frontier marks the agents it exposes (a cell's `pressure` holds the last
   /// step it was marked, so each is listed once per step); (2) each marked agent counts its
   /// in-neighbours adopted in [t-W, t-1]. Only an agent with a neighbour adopted at t-1 can

@@ -13,7 +13,8 @@
 /// m_v·2^32 >= Φ_v·k_v, i.e. once m_v reaches need_v = max(1, ceil(Φ_v·k_v/2^32)). Rounding φ
 /// down at 2^-32 lets a fraction equal to the φ written pass (2 of 5 neighbours at φ = 0.4).
 /// Trust is not used (every adopted neighbour counts 1); agents with no in-neighbours never
-/// adopt. Equations and validation: models/fractional_threshold/README.md, docs/models.md.
+/// adopt on their own (a persuasive channel exposure counts as one contact; see
+/// expose_external). Equations and validation: models/fractional_threshold/README.md, docs/models.md.
 
 #include <cstdint>
 
@@ -58,6 +59,16 @@ class FractionalThreshold {
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
     return neighbour_count::count_exposure<kParallel>(
         ctx.state, ctx.graph.head(arc), [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+  }
+
+  /// A channel exposure (sponsored post, influencer post) counts as one more adopted contact
+  /// with probability min(1, its trust) (sim/campaign.hpp persuades): m_v counts it, k_v does
+  /// not change.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t bits) const {
+    if (!persuades(bits, weight)) return false;
+    return neighbour_count::count_exposure<kParallel>(
+        ctx.state, agent, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
   }
 
  private:

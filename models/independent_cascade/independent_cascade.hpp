@@ -18,6 +18,11 @@ namespace wom {
 class IndependentCascade {
  public:
   static constexpr bool kUsesPressure = false;
+  /// expose() is fired(), a pure function of the arc: the engine decides each arc before it
+  /// reads the head (detail::DecidedByArc).
+  static constexpr bool kDecidedByArc = true;
+  /// Reads [population] susceptibility (here) and activity (the engine defers claims).
+  static constexpr bool kAgentTraits = true;
   struct Replicate {
     std::uint64_t spread_key;
   };
@@ -52,14 +57,20 @@ class IndependentCascade {
   [[nodiscard]] bool fired(const Ctx& ctx, ArcId arc) const noexcept {
     const Graph& g = ctx.graph;
     const std::uint64_t trust = g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
-    return (draw64(ctx.replicate.spread_key, arc) >> 1) < cutoff(trust, ctx.sharing);
+    const std::uint64_t u = draw64(ctx.replicate.spread_key, arc) >> 1;
+    const std::uint64_t c = cutoff(trust, ctx.sharing);
+    if (u >= c) return false;  // susceptibility is at most 1: an arc that fails here fails anyway
+    if (ctx.traits == nullptr) return true;
+    return u < susceptible(c, ctx.traits->susceptibility(g.head(arc)));
   }
 
   /// An exposure from a channel (sponsored impression, influencer post) converts with
   /// probability p × its trust, like an arc; `bits` is the engine's draw for it.
   template <bool kParallel, class Ctx>
-  [[nodiscard]] bool expose_external(const Ctx&, NodeId, std::uint32_t weight, std::uint64_t bits) const noexcept {
-    return (bits >> 1) < cutoff(weight, kTrustOne);
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight,
+                                     std::uint64_t bits) const noexcept {
+    const std::uint64_t c = cutoff(weight, kTrustOne);
+    return (bits >> 1) < (ctx.traits == nullptr ? c : susceptible(c, ctx.traits->susceptibility(agent)));
   }
 
  private:
@@ -70,6 +81,12 @@ class IndependentCascade {
     __extension__ using u128 = unsigned __int128;
     const u128 scaled = (static_cast<u128>(base) * sharing) >> 15;
     return scaled > (u128{1} << 63) ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(scaled);
+  }
+
+  /// The cutoff for an agent of susceptibility s (fixed point, at most kTrustOne): c × s.
+  [[nodiscard]] static std::uint64_t susceptible(std::uint64_t c, std::uint32_t s) noexcept {
+    __extension__ using u128 = unsigned __int128;
+    return static_cast<std::uint64_t>((static_cast<u128>(c) * s) >> 15);
   }
 
   std::uint64_t p_fixed_;  ///< probability × 2^48

@@ -8,12 +8,24 @@
 /// 2^-15 and at least 2^-15, so an agent needs at least one exposure with positive trust;
 /// for θ ~ uniform(0,1) the quantised threshold is uniform on {1..2^15}/2^15 and
 /// P(adopt | received trust W) = W exactly, the live-edge property the validation uses.
+///
+/// Susceptibility s_v ([population] susceptibility, in [0, 1]) scales what v receives: v
+/// adopts once s_v Σ trust >= θ_v, i.e. Σ trust >= θ_v / s_v, so it is folded into the cached
+/// threshold (drawn once per agent) and costs nothing per arc.
+///
+/// Signed networks (`[trust] negative = "oppose"`, Graph::distrust): a distrust arc from an
+/// adopted neighbour subtracts its trust. A running signed sum would cross the threshold in an
+/// order that depends on threads, so signed runs keep the positive and the negative sums
+/// apart (two commutative integer sums), list the agents exposed in the step, and decide once
+/// the step's exposures are all in: v adopts at step t iff s_v (P_v - N_v) >= θ_v, with P_v and
+/// N_v the trust of v's adopted trusting and distrusting in-neighbours up to t-1.
 /// Equations and validation: models/linear_threshold/README.md.
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "sim/distribution.hpp"
 #include "sim/engine.hpp"
@@ -24,16 +36,55 @@ namespace wom {
 class LinearThreshold {
  public:
   static constexpr bool kUsesPressure = true;
+  /// Reads [population] susceptibility (thresholds) and activity (the engine defers claims).
+  static constexpr bool kAgentTraits = true;
   struct Replicate {
     std::uint64_t threshold_key;
   };
 
+  /// Scratch of signed runs only (allocated on first use, so unsigned runs carry none):
+  /// negative sums, the step each agent was last listed, the step's listed agents, and the
+  /// agents whose entries need a reset.
+  class Workspace {
+   public:
+    explicit Workspace(NodeId n) : n_(n) {}
+    void ensure() {
+      if (!listed_.empty()) return;
+      negative_.assign(n_, 0);
+      listed_.assign(n_, kNever);
+      used_.resize(n_);
+      candidates_.resize(n_);
+    }
+    void reset() {
+      const std::size_t n = used_end_.load(std::memory_order_relaxed);
+      for (std::size_t i = 0; i < n; ++i) {
+        negative_[used_[i]] = 0;
+        listed_[used_[i]] = kNever;
+      }
+      used_end_.store(0, std::memory_order_relaxed);
+      candidates_end_.store(0, std::memory_order_relaxed);
+    }
+
+   private:
+    friend class LinearThreshold;
+    NodeId n_;
+    std::vector<std::uint32_t> negative_;
+    std::vector<Step> listed_;
+    std::vector<NodeId> used_, candidates_;
+    std::atomic<std::size_t> used_end_{0}, candidates_end_{0};
+  };
+
   explicit LinearThreshold(Distribution threshold) : threshold_(threshold) {}
 
-  /// One step: the agents that adopted last step expose their out-neighbours.
+  /// One step: the agents that adopted last step expose their out-neighbours (signed runs:
+  /// then the listed agents are decided).
   template <class Ctx>
   [[nodiscard]] StepReport step(const Ctx& ctx) const {
-    return spread_frontier(*this, ctx);
+    if (!ctx.graph.has_distrust()) return spread_frontier(*this, ctx);
+    ctx.workspace->ensure();
+    const StepReport report = spread_frontier(*this, ctx);
+    settle(ctx);
+    return report;
   }
 
   [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
@@ -45,7 +96,19 @@ class LinearThreshold {
     CounterEngine engine(derive(rep.threshold_key, v));
     const double theta = threshold_.sample(engine);
     const double q = std::ceil(theta * kTrustOne);
-    return static_cast<std::uint32_t>(std::clamp(q, 1.0, 4294967295.0));
+    return static_cast<std::uint32_t>(std::clamp(q, 1.0, 4294967294.0));
+  }
+
+  /// The threshold on the trust v receives: θ_v, or with susceptibility s_v the least integer
+  /// W with s_v W >= θ_v, ceil(θ_v / s_v); kClosed (never adopts) when s_v = 0.
+  template <class Ctx>
+  [[nodiscard]] std::uint32_t effective_threshold(const Ctx& ctx, NodeId v) const {
+    const std::uint32_t theta = threshold_of(ctx.replicate, v);
+    if (ctx.traits == nullptr) return theta;
+    const std::uint64_t s = ctx.traits->susceptibility(v);
+    if (s == 0) return ReplicateState::kClosed;
+    const std::uint64_t w = (std::uint64_t{theta} * kTrustOne + s - 1) / s;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(w, 4294967294u));
   }
 
   /// Adds the arc's trust to the head's pressure and reports whether this addition crossed
@@ -58,16 +121,83 @@ class LinearThreshold {
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
     std::uint32_t w = trust_of(ctx.graph, arc);
     if (ctx.sharing != kTrustOne) w = static_cast<std::uint32_t>((std::uint64_t{w} * ctx.sharing) >> 15);
+    if (ctx.graph.has_distrust()) [[unlikely]]
+      return accumulate<kParallel>(ctx, ctx.graph.head(arc), w, ctx.graph.distrust(arc));
     return push<kParallel>(ctx, ctx.graph.head(arc), w);
   }
 
   /// A channel exposure adds its trust like a friend's.
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t) const {
+    if (ctx.graph.has_distrust()) [[unlikely]] {
+      ctx.workspace->ensure();  // channel exposures come before the step's spreading
+      return accumulate<kParallel>(ctx, agent, weight, false);
+    }
     return push<kParallel>(ctx, agent, weight);
   }
 
  private:
+  /// Signed runs: adds w to the head's positive or negative sum and lists the head for the
+  /// end-of-step decision (settle); never tips on its own.
+  template <bool kParallel, class Ctx>
+  bool accumulate(const Ctx& ctx, NodeId head, std::uint32_t w, bool distrust) const {
+    ReplicateState& s = ctx.state;
+    Workspace& ws = *ctx.workspace;
+    if (w == 0) return false;
+    auto& cell = s.pressure[head];
+    if (load(cell.threshold) == ReplicateState::kClosed) return false;
+    add<kParallel>(distrust ? ws.negative_[head] : cell.pressure, w);
+    Step last;
+    if constexpr (kParallel) {
+      std::atomic_ref<Step> listed(ws.listed_[head]);
+      last = listed.load(std::memory_order_relaxed);
+      do {
+        if (last == ctx.step) return false;  // already listed in this step
+      } while (!listed.compare_exchange_weak(last, ctx.step, std::memory_order_relaxed));
+    } else {
+      last = ws.listed_[head];
+      if (last == ctx.step) return false;
+      ws.listed_[head] = ctx.step;
+    }
+    if (last == kNever) {  // first listing in the replicate: register every cell for reset
+      s.template touch<kParallel>(head);
+      ws.used_[bump<kParallel>(ws.used_end_)] = head;
+    }
+    ws.candidates_[bump<kParallel>(ws.candidates_end_)] = head;
+    return false;
+  }
+
+  /// Signed runs, after the step's exposures: each listed agent whose net received trust
+  /// reaches its threshold adopts (or is deferred while offline, by the engine's claim).
+  template <class Ctx>
+  void settle(const Ctx& ctx) const {
+    ReplicateState& s = ctx.state;
+    Workspace& ws = *ctx.workspace;
+    detail::AdopterSink<false> sink(s);
+    const std::size_t n = ws.candidates_end_.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId v = ws.candidates_[i];
+      auto& cell = s.pressure[v];
+      if (cell.threshold == ReplicateState::kClosed) continue;
+      if (cell.threshold == 0) cell.threshold = effective_threshold(ctx, v);
+      if (cell.threshold == ReplicateState::kClosed) continue;
+      const std::int64_t net = std::int64_t{cell.pressure} - std::int64_t{ws.negative_[v]};
+      if (net >= std::int64_t{cell.threshold}) {
+        cell.threshold = ReplicateState::kClosed;
+        if (detail::claim<false>(s, v, ctx.step)) sink.push(v);
+      }
+    }
+    ws.candidates_end_.store(0, std::memory_order_relaxed);
+  }
+
+  template <bool kParallel>
+  static std::size_t bump(std::atomic<std::size_t>& end) noexcept {
+    if constexpr (kParallel) return end.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t i = end.load(std::memory_order_relaxed);
+    end.store(i + 1, std::memory_order_relaxed);
+    return i;
+  }
+
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool push(const Ctx& ctx, NodeId head, std::uint32_t w) const {
     ReplicateState& s = ctx.state;
@@ -80,7 +210,7 @@ class LinearThreshold {
       s.template touch<kParallel>(head);
     }
     if (theta == 0) {  // not drawn yet: a pure function, so racing callers agree on it
-      theta = threshold_of(ctx.replicate, head);
+      theta = effective_threshold(ctx, head);
       publish<kParallel>(cell.threshold, theta);
     }
     if (old < theta && old + w >= theta) {

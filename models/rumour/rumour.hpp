@@ -53,9 +53,12 @@ class Rumour {
     std::uint64_t contact_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : status(n, kIgnorant), position(n, 0) {}
+    explicit Workspace(NodeId n) : status(n, kIgnorant), position(n, 0), told_by(n, kNoNode) {}
     void reset() {
-      for (const NodeId v : heard) status[v] = kIgnorant;
+      for (const NodeId v : heard) {
+        status[v] = kIgnorant;
+        told_by[v] = kNoNode;
+      }
       heard.clear();
       spreaders.clear();
       clock = 0.0;
@@ -64,9 +67,10 @@ class Rumour {
     }
     std::vector<std::uint8_t> status;
     std::vector<std::uint32_t> position;  ///< index in `spreaders` (continuous)
+    std::vector<NodeId> told_by;          ///< the caller who told each agent (kNoNode: seed, channel)
     std::vector<NodeId> heard;            ///< every agent not ignorant, for reset
     std::vector<NodeId> spreaders;
-    std::vector<NodeId> order, fresh, stifled;  ///< per-step scratch
+    std::vector<NodeId> order, callers, fresh, stifled;  ///< per-step scratch
     double clock = 0.0;                   ///< continuous: time of the last event
     std::uint64_t draws = 0;              ///< continuous: draws consumed
     bool started = false;
@@ -81,20 +85,14 @@ class Rumour {
   template <class Ctx>
   [[nodiscard]] StepReport step(const Ctx& ctx) const {
     auto& ws = *ctx.workspace;
-    if (!ws.started) {  // the seeds are the first spreaders
-      for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
-        const NodeId v = ctx.state.adopters[i];
-        ws.status[v] = kSpreader;
-        ws.heard.push_back(v);
-        ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
-        ws.spreaders.push_back(v);
-      }
-      ws.started = true;
-    }
+    start(ctx);
     StepReport report;
     report.spreaders = ws.spreaders.size();
     report.quiet = ws.spreaders.empty();
-    if (report.quiet) return report;
+    if (report.quiet) {  // only channel exposures (if any) made spreaders this step
+      regroup(ws);
+      return report;
+    }
     switch (update_) {
       case Update::kRandomSequential: report.exposures = random_sequential(ctx); break;
       case Update::kSynchronous: report.exposures = synchronous(ctx); break;
@@ -103,12 +101,54 @@ class Rumour {
     return report;
   }
 
- private:
+  /// A channel exposure tells an ignorant agent the rumour with probability min(1, its trust)
+  /// (sim/campaign.hpp persuades); it spreads from the next step (continuous: from the
+  /// start of this one, time t-1), like an agent told by a caller.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId v, std::uint32_t weight, std::uint64_t bits) const {
+    auto& ws = *ctx.workspace;
+    start(ctx);
+    if (ws.status[v] != kIgnorant || !persuades(bits, weight)) return false;
+    ws.status[v] = kSpreader;
+    ws.heard.push_back(v);
+    if (update_ == Update::kContinuous) {
+      ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
+      ws.spreaders.push_back(v);
+    } else {
+      ws.fresh.push_back(v);
+    }
+    return true;
+  }
+
+  /// Attribution: the caller who told v, kNoNode if a channel did.
   template <class Ctx>
-  static void hear(const Ctx& ctx, detail::AdopterSink<false>& sink, NodeId v) {
+  [[nodiscard]] NodeId told_by(const Ctx& ctx, NodeId v) const noexcept {
+    return ctx.workspace->told_by[v];
+  }
+
+ private:
+  /// Once per replicate, at its first step (or first channel exposure): the seeds are the
+  /// first spreaders.
+  template <class Ctx>
+  static void start(const Ctx& ctx) {
+    auto& ws = *ctx.workspace;
+    if (ws.started) return;
+    for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
+      const NodeId v = ctx.state.adopters[i];
+      ws.status[v] = kSpreader;
+      ws.heard.push_back(v);
+      ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
+      ws.spreaders.push_back(v);
+    }
+    ws.started = true;
+  }
+
+  template <class Ctx>
+  static void hear(const Ctx& ctx, detail::AdopterSink<false>& sink, NodeId v, NodeId caller) {
     auto& ws = *ctx.workspace;
     ws.status[v] = kSpreader;
     ws.heard.push_back(v);
+    ws.told_by[v] = caller;
     detail::claim<false>(ctx.state, v, ctx.step);
     sink.push(v);
   }
@@ -133,10 +173,25 @@ class Rumour {
     for (std::size_t i = ws.order.size(); i > 1; --i)  // Fisher–Yates
       std::swap(ws.order[i - 1], ws.order[bounded(draw64(order_key, i - 1), i)]);
     detail::AdopterSink<false> sink(ctx.state);
-    for (const NodeId u : ws.order) {  // every u is a spreader: only its own call stifles it
-      const NodeId v = random_neighbour(ctx.graph, u, draw64(call_key, u));
+    // Each call reads the caller's offsets and then the callee's id, two dependent cache
+    // misses on a large graph. The callers' order and their draws are known before the
+    // loop, so both are prefetched ahead (offsets 2·kAhead calls early, the callee's arc
+    // kAhead early); the calls themselves still go one by one, in order.
+    const Graph& g = ctx.graph;
+    const std::size_t calls = ws.order.size();
+    constexpr std::size_t kAhead = 8;
+    const bool csr = !g.implicit_complete();
+    for (std::size_t i = 0; i < calls; ++i) {  // every caller is a spreader: only its own call stifles it
+      if (csr && i + 2 * kAhead < calls) g.prefetch_offsets(ws.order[i + 2 * kAhead]);
+      if (csr && i + kAhead < calls) {
+        const NodeId w = ws.order[i + kAhead];
+        const std::uint64_t d = g.out_degree(w);
+        if (d > 0) __builtin_prefetch(g.heads().data() + g.arc_begin(w) + bounded(draw64(call_key, w), d));
+      }
+      const NodeId u = ws.order[i];
+      const NodeId v = random_neighbour(g, u, draw64(call_key, u));
       if (v != kNoNode && ws.status[v] == kIgnorant) {
-        hear(ctx, sink, v);
+        hear(ctx, sink, v, u);
         ws.fresh.push_back(v);
       } else {
         ws.status[u] = kStifler;
@@ -152,16 +207,22 @@ class Rumour {
     const std::uint64_t call_key =
         derive(derive(ctx.replicate.contact_key, static_cast<std::uint64_t>(ctx.step)), 1);
     ws.order.clear();    // ignorants called
+    ws.callers.clear();  // who called them
     ws.stifled.clear();  // callers who reached someone who knew
     for (const NodeId u : ws.spreaders) {  // judged on the state of step t-1: nothing changes yet
       const NodeId v = random_neighbour(ctx.graph, u, draw64(call_key, u));
-      if (v != kNoNode && ws.status[v] == kIgnorant) ws.order.push_back(v);
-      else ws.stifled.push_back(u);
+      if (v != kNoNode && ws.status[v] == kIgnorant) {
+        ws.order.push_back(v);
+        ws.callers.push_back(u);
+      } else {
+        ws.stifled.push_back(u);
+      }
     }
     detail::AdopterSink<false> sink(ctx.state);
-    for (const NodeId v : ws.order) {
+    for (std::size_t i = 0; i < ws.order.size(); ++i) {  // callers in spreader order: the first told
+      const NodeId v = ws.order[i];
       if (ws.status[v] != kIgnorant) continue;  // called twice
-      hear(ctx, sink, v);
+      hear(ctx, sink, v, ws.callers[i]);
       ws.fresh.push_back(v);
     }
     for (const NodeId u : ws.stifled) ws.status[u] = kStifler;
@@ -189,7 +250,7 @@ class Rumour {
       const NodeId v = random_neighbour(ctx.graph, u, draw64(key, ws.draws++));
       ++calls;
       if (v != kNoNode && ws.status[v] == kIgnorant) {
-        hear(ctx, sink, v);
+        hear(ctx, sink, v, u);
         ws.position[v] = static_cast<std::uint32_t>(ws.spreaders.size());
         ws.spreaders.push_back(v);
       } else {  // u stops spreading: swap-remove

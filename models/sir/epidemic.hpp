@@ -50,8 +50,10 @@ class DiscreteEpidemic {
     std::uint64_t transmit_key, recover_key, sweep_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : agents(n), infected(n), fresh(n), infected_now(kSis ? n : 0, 0) {}
+    explicit Workspace(NodeId n)
+        : agents(n), infected(n), fresh(n), infected_now(kSis ? n : 0, 0), spreading_stamp(n, 0) {}
     void reset() {
+      ++generation;  // invalidates every spreading stamp in O(1)
       if constexpr (kSis) {
         for (const NodeId v : infected) infected_now[v] = 0;
       }
@@ -65,6 +67,10 @@ class DiscreteEpidemic {
     AgentList fresh;                         ///< infected in the current step
     AgentList susceptible;                   ///< SIR on K_N: the sweep's list (allocated on use)
     std::vector<std::uint8_t> infected_now;  ///< SIS: 1 while infected
+    /// (generation << 32) | t for the agents of I(t-1), infectious during step t: attribution
+    /// asks which in-neighbours of an adopter could transmit in its step.
+    std::vector<std::uint64_t> spreading_stamp;
+    std::uint64_t generation = 0;
     bool started = false;
   };
 
@@ -84,23 +90,18 @@ class DiscreteEpidemic {
     ReplicateState& s = ctx.state;
     auto& ws = *ctx.workspace;
     const std::uint64_t t = static_cast<std::uint64_t>(ctx.step);
-    if (!ws.started) {  // the seeds are I(0)
-      for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
-        ws.infected.push(s.adopters[i]);
-        if constexpr (kSis) ws.infected_now[s.adopters[i]] = 1;
-      }
-      if (!kSis && g.implicit_complete()) {
-        ws.susceptible = AgentList(g.num_nodes());
-        for (NodeId v = 0; v < g.num_nodes(); ++v)
-          if (s.adopted_at[v] == kNever) ws.susceptible.push(v);
-      }
-      ws.started = true;
-    }
+    start(ctx);
     const std::size_t ni = ws.infected.size();
     StepReport report;
     report.spreaders = ni;
     report.quiet = ni == 0;
-    if (ni == 0) return report;
+    if (ni == 0) {  // only channel exposures (if any) infected agents this step
+      for (const NodeId v : ws.fresh) ws.infected.push(v);
+      ws.fresh.clear();
+      return report;
+    }
+    const std::uint64_t stamp = (ws.generation << 32) | t;
+    for (const NodeId u : ws.infected) ws.spreading_stamp[u] = stamp;
 
     // 1. Transmission from I(t-1).
     if (g.implicit_complete()) {
@@ -164,7 +165,61 @@ class DiscreteEpidemic {
     return report;
   }
 
+  /// A channel exposure of trust w infects a susceptible agent with probability β·w, like a
+  /// contact with an infectious friend of trust w (friends' arcs carry trust 1 here); the agent
+  /// is infectious from the next step, as if infected by a friend.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId v, std::uint32_t weight, std::uint64_t bits) const {
+    auto& ws = *ctx.workspace;
+    start(ctx);
+    if constexpr (kSis) {
+      if (ws.infected_now[v]) return false;
+    } else {
+      if (ctx.state.adopted_at[v] != kNever) return false;
+    }
+    __extension__ using u128 = unsigned __int128;
+    const u128 cut = (static_cast<u128>(beta53_) * weight) >> 15;  // β·w·2^53
+    if ((bits >> 11) >= cut) return false;
+    if constexpr (kSis) ws.infected_now[v] = 1;
+    ws.fresh.push(v);
+    return true;
+  }
+
+  /// Attribution: whether u was infectious during step ctx.step (in I(t-1)).
+  template <class Ctx>
+  [[nodiscard]] bool spreading(const Ctx& ctx, NodeId u) const noexcept {
+    const auto& ws = *ctx.workspace;
+    return ws.spreading_stamp[u] == ((ws.generation << 32) | static_cast<std::uint64_t>(ctx.step));
+  }
+
+  /// Attribution: whether the transmission over `arc` in step ctx.step succeeded (the draw of
+  /// step 1 above), whoever else also reached the head.
+  template <class Ctx>
+  [[nodiscard]] bool fired(const Ctx& ctx, ArcId arc) const noexcept {
+    const std::uint64_t key = derive(ctx.replicate.transmit_key, static_cast<std::uint64_t>(ctx.step));
+    return (draw64(key, arc) >> 11) < beta53_;
+  }
+
  private:
+  /// Once per replicate, at its first step (or first channel exposure): the seeds are I(0).
+  template <class Ctx>
+  static void start(const Ctx& ctx) {
+    auto& ws = *ctx.workspace;
+    if (ws.started) return;
+    const Graph& g = ctx.graph;
+    const ReplicateState& s = ctx.state;
+    for (std::size_t i = ctx.frontier_begin; i < ctx.frontier_end; ++i) {
+      ws.infected.push(s.adopters[i]);
+      if constexpr (kSis) ws.infected_now[s.adopters[i]] = 1;
+    }
+    if (!kSis && g.implicit_complete()) {
+      ws.susceptible = AgentList(g.num_nodes());
+      for (NodeId v = 0; v < g.num_nodes(); ++v)
+        if (s.adopted_at[v] == kNever) ws.susceptible.push(v);
+    }
+    ws.started = true;
+  }
+
   static std::uint64_t fixed53(double x) { return static_cast<std::uint64_t>(std::llround(std::ldexp(x, 53))); }
 
   /// Infects a susceptible agent at step ctx.step, once: SIS claims its infection flag, and

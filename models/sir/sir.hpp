@@ -35,9 +35,12 @@ class ContinuousSir {
     std::uint64_t transmit_key, recover_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : pending(n, kNone) {}
+    explicit Workspace(NodeId n) : pending(n, kNone), source(n, kNoNode) {}
     void reset() {
-      for (const NodeId v : touched) pending[v] = kNone;
+      for (const NodeId v : touched) {
+        pending[v] = kNone;
+        source[v] = kNoNode;
+      }
       touched.clear();
       queue.clear();
       infected = 0;
@@ -46,6 +49,7 @@ class ContinuousSir {
     static constexpr double kNone = std::numeric_limits<double>::infinity();
     EventQueue queue;
     std::vector<double> pending;  ///< earliest scheduled infection time per agent
+    std::vector<NodeId> source;   ///< who scheduled it (kNoNode: a channel)
     std::vector<NodeId> touched;  ///< agents with a pending time, for reset
     std::uint64_t infected = 0;   ///< currently infected
     bool started = false;
@@ -94,6 +98,30 @@ class ContinuousSir {
     return report;
   }
 
+  /// A channel exposure of trust w is a contact that transmits with probability 1 - e^{-β·w}
+  /// (a friend's arc of trust w exposed for one step); the agent is infected at the start of
+  /// the step, time t-1, and transmits from then on.
+  template <bool kParallel, class Ctx>
+  [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId v, std::uint32_t weight, std::uint64_t bits) const {
+    auto& ws = *ctx.workspace;
+    if (ctx.state.adopted_at[v] != kNever) return false;
+    const double w = static_cast<double>(weight) / kTrustOne;
+    if (!(to_unit(bits) < -std::expm1(-beta_ * w))) return false;
+    const double tau = static_cast<double>(ctx.step - 1);
+    if (ws.pending[v] == Workspace::kNone) ws.touched.push_back(v);
+    ws.pending[v] = tau;
+    ws.source[v] = kNoNode;
+    infect(ctx, v, tau);
+    return true;
+  }
+
+  /// Attribution: the agent whose transmission infected v (events are processed serially
+  /// in time order, so this is exact), or kNoNode for a channel.
+  template <class Ctx>
+  [[nodiscard]] NodeId told_by(const Ctx& ctx, NodeId v) const noexcept {
+    return ctx.workspace->source[v];
+  }
+
  private:
   static double exponential(std::uint64_t bits, double rate) noexcept {
     if (rate <= 0) return std::numeric_limits<double>::infinity();
@@ -108,16 +136,25 @@ class ContinuousSir {
     ++ws.infected;
     const double d = exponential(draw64(ctx.replicate.recover_key, u), gamma_);
     if (d < std::numeric_limits<double>::infinity()) ws.queue.push({tau + d, u, kRecover});
+    // Most arcs do not transmit: x < d iff the uniform behind x is below 1 - e^{-βd}. Arcs
+    // whose uniform is clearly above it are dropped before the logarithm and before the
+    // head's state is read; the relative margin 1e-9, far above the rounding of expm1 and
+    // log1p, leaves every arc near the boundary to the exact test, so nothing changes.
+    // (d infinite: 1, never skipped; β = 0 with d infinite: NaN, never skipped.)
+    const double skip_above = -std::expm1(-beta_ * d) * (1.0 + 1e-9);
     const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
     for (ArcId a = ab; a < ae; ++a) {
+      const std::uint64_t bits = draw64(ctx.replicate.transmit_key, a);
+      if (to_unit(bits) > skip_above) continue;
       const NodeId v = g.head(a);
       if (ctx.state.adopted_at[v] != kNever) continue;
-      const double x = exponential(draw64(ctx.replicate.transmit_key, a), beta_);
+      const double x = exponential(bits, beta_);
       if (!(x < d)) continue;
       const double at = tau + x;
       if (at >= ws.pending[v]) continue;
       if (ws.pending[v] == Workspace::kNone) ws.touched.push_back(v);
       ws.pending[v] = at;
+      ws.source[v] = u;
       ws.queue.push({at, v, kInfect});
     }
     return ae - ab;

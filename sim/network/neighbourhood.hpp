@@ -18,6 +18,11 @@ namespace wom {
   return g.implicit_complete() ? std::uint64_t{g.num_nodes()} - 1 : g.out_degree(u);
 }
 
+/// Arcs the graph represents: n(n-1) on the implicit complete graph, which stores none.
+[[nodiscard]] inline std::uint64_t arcs_of(const Graph& g) noexcept {
+  return g.implicit_complete() ? std::uint64_t{g.num_nodes()} * (g.num_nodes() - (g.num_nodes() > 0)) : g.num_arcs();
+}
+
 /// The i-th out-neighbour of u, i < out_degree_of(g, u). On the implicit complete graph the
 /// neighbours of u are 0..n-1 without u, in order.
 [[nodiscard]] inline NodeId neighbour_of(const Graph& g, NodeId u, std::uint64_t i) noexcept {

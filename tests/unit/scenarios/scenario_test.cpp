@@ -341,7 +341,7 @@ TEST_CASE("unknown keys and tables, with a hint") {
         "model, channel, run, output, sweep");
   // No hint when nothing is close.
   CHECK(error_of(kMinimal + "[output]\nzzz = true\n") ==
-        "s.toml:11:1: output.zzz: unknown key; valid keys: adoption_steps");
+        "s.toml:11:1: output.zzz: unknown key; valid keys: adoption_steps, referral_tree");
 }
 
 TEST_CASE("wrong types") {

@@ -19,6 +19,9 @@ import tempfile
 
 import h5py
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from h5contents import datasets  # noqa: E402
+
 CMAKE, BUILD, SRC, GENERATOR, CXX, WOM = sys.argv[1:7]
 SCENARIO = os.path.join(SRC, "scenarios", "examples", "ic_karate.toml")
 
@@ -30,17 +33,6 @@ def run(*args, env=None, cwd=None):
     return p
 
 
-def datasets(path):
-    """Every dataset's contents by name: raw bytes, or the values of strings."""
-    out = {}
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            data = obj[()]
-            out[name] = data.tolist() if data.dtype.kind == "O" else data.tobytes()
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return out
 
 
 def main():

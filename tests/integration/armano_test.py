@@ -21,22 +21,13 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from h5contents import datasets  # noqa: E402
+
 WOM, SRC = sys.argv[1], sys.argv[2]
 SCENARIO = os.path.join(SRC, "scenarios", "examples", "armano_fundraiser.toml")
 REPLICATES = 20
 
-def contents(path):
-    """Every dataset's bytes (strings as values), by name."""
-    out = {}
-
-    def take(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            data = obj[()]
-            out[name] = data.tolist() if data.dtype.kind == "O" else data.tobytes()
-
-    with h5py.File(path, "r") as f:
-        f.visititems(take)
-    return out
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -49,7 +40,7 @@ with tempfile.TemporaryDirectory() as d:
         if threads == "2":
             print(p.stdout)
     # Deferred adoptions, the referral tree and the layers do not depend on the thread count.
-    assert contents(out) == contents(os.path.join(d, "one_thread.h5")), "1 and 2 threads differ"
+    assert datasets(out) == datasets(os.path.join(d, "one_thread.h5")), "1 and 2 threads differ"
     with h5py.File(out, "r") as f:
         s = f["summary/replicates"][()]
         hours = f["series/time_hours"][()]

@@ -13,6 +13,9 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from h5contents import datasets  # noqa: E402
+
 WOM, SRC, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 EXAMPLES = os.path.join(SRC, "scenarios", "examples")
 sys.path.insert(0, os.path.join(SRC, "python"))
@@ -26,18 +29,6 @@ def wom(*args, expect=0):
     return p
 
 
-def datasets(path):
-    """Every dataset's contents, by name: raw bytes for numbers, the values for strings."""
-    out = {}
-
-    def take(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            data = obj[()]
-            out[name] = data.tolist() if data.dtype.kind == "O" else data.tobytes()
-
-    with h5py.File(path, "r") as f:
-        f.visititems(take)
-    return out
 
 
 def run_and_check_file():

@@ -19,6 +19,9 @@ import zlib
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from h5contents import datasets  # noqa: E402
+
 WOM, SRC, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 
 # A small scenario: each point takes milliseconds.
@@ -74,19 +77,6 @@ def write(folder, name, text):
     return path
 
 
-def datasets(path):
-    """Every dataset's contents, by name: raw bytes, or a list where a field holds text."""
-    out = {}
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            data = obj[()]
-            has_text = obj.dtype.kind == "O" or (obj.dtype.names and any(
-                obj.dtype[n].kind == "O" for n in obj.dtype.names))
-            out[name] = data.tolist() if has_text else data.tobytes()
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return out
 
 
 def assert_same_datasets(a, b, what):

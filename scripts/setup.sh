@@ -11,6 +11,7 @@ packages=(
   python3 python3-h5py python3-numpy
   python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-netcdf4
   libopenmpi-dev openmpi-bin
+  python3-igraph libigraph3
   clang-16 llvm-16 libclang-rt-16-dev
 )
 missing=()

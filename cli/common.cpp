@@ -58,9 +58,15 @@ extern "C" void on_interrupt(int signal) {
 /// context: removes the outputs being written, says so, and ends the process. Exiting
 /// from here, with _exit, runs no destructors and no atexit handlers that could touch a
 /// file or HDF5 while other threads are mid-write.
-[[noreturn]] void watch_interrupts(int read_end) {
+void watch_interrupts(int read_end) {
   unsigned char byte = 0;
-  while (::read(read_end, &byte, 1) != 1) {
+  for (;;) {
+    const auto got = ::read(read_end, &byte, 1);
+    if (got == 1) break;
+    if (got < 0 && errno == EINTR) continue;
+    // The pipe failed (it cannot in practice): let the signals act as if wom had no handlers.
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_DFL);
+    return;
   }
   const int signal = byte;
   const std::size_t removed = pending_files::remove_all_for_exit();

@@ -24,9 +24,8 @@ bool flight_at(const ScenarioCampaign::Resolved& c, Step t) {
 
 class Run final : public CampaignRun {
  public:
-  Run(const Graph& g, const PopulationSpec& population, const std::vector<ScenarioCampaign::Resolved>& channels,
-      std::size_t channel_count)
-      : g_(g), population_(population), channels_(channels), channel_count_(channel_count) {
+  Run(const Graph& g, const PopulationSpec& population, const std::vector<ScenarioCampaign::Resolved>& channels)
+      : g_(g), population_(population), channels_(channels) {
     for (const auto& c : channels_) {
       if (c.spec.type == "sponsored" && c.spec.fatigue < 1.0) {
         impressions_.emplace_back(g.num_nodes(), 0);
@@ -186,7 +185,6 @@ class Run final : public CampaignRun {
   const Graph& g_;
   const PopulationSpec& population_;
   const std::vector<ScenarioCampaign::Resolved>& channels_;
-  std::size_t channel_count_;
   std::uint64_t seed_ = 0, key_ = 0, donation_key_ = 0;
   std::uint32_t replicate_ = 0;
   std::vector<std::int64_t> remaining_;
@@ -303,7 +301,7 @@ ScenarioCampaign::ScenarioCampaign(const Graph& graph, const std::vector<Channel
 }
 
 std::unique_ptr<CampaignRun> ScenarioCampaign::make_run() const {
-  return std::make_unique<Run>(graph_, population_, channels_, names_.size());
+  return std::make_unique<Run>(graph_, population_, channels_);
 }
 
 }  // namespace wom

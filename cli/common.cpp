@@ -18,6 +18,7 @@
 
 #include "cli/command.hpp"
 #include "output/atomic_file.hpp"
+#include "output/sweep_writer.hpp"  // student_t975, shared with the sweep summaries
 #include "sim/error.hpp"
 
 namespace fs = std::filesystem;
@@ -186,17 +187,6 @@ void check_output_path(const std::string& output, bool force) {
     throw InputError(output + ": exists and is not a regular file; wom writes only regular files");
   }
   if (fs::exists(status) && !force) throw InputError(output + ": already exists (use --force to replace it)");
-}
-
-double student_t975(std::size_t dof) {
-  // Exact table to 30 degrees of freedom, then the Cornish–Fisher expansion (error < 1e-4).
-  static constexpr double table[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                     2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
-                                     2.074, 2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (dof == 0) return NAN;
-  if (dof <= 30) return table[dof];
-  const double z = 1.959964, n = static_cast<double>(dof);
-  return z + (z * z * z + z) / (4 * n) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * n * n);
 }
 
 std::pair<double, double> mean_ci95(double sum, double sum_squares, std::size_t n) {

@@ -42,7 +42,4 @@ void check_output_path(const std::string& output, bool force);
 /// given sum and sum of squares; NaN when n = 0.
 std::pair<double, double> mean_ci95(double sum, double sum_squares, std::size_t n);
 
-/// Two-sided 97.5% quantile of Student's t with `dof` degrees of freedom.
-double student_t975(std::size_t dof);
-
 }  // namespace wom::cli

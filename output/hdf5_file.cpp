@@ -194,6 +194,19 @@ void Dataset::set_dimension_label(unsigned dim, std::string_view label) {
   }
 }
 
+Dataset& Dataset::describe(const char* units, std::string_view long_name,
+                           std::initializer_list<Dimension> dimensions) {
+  if (units != nullptr) set_attribute("units", units);
+  set_attribute("long_name", long_name);
+  unsigned dim = 0;
+  for (const Dimension& d : dimensions) {
+    for (const Dataset* scale : d.scales) attach_scale(*scale, dim);
+    set_dimension_label(dim, d.label);
+    ++dim;
+  }
+  return *this;
+}
+
 // ---- Group ----------------------------------------------------------------------------------
 
 Group Group::create_group(std::string_view name) {

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -193,6 +194,15 @@ class Dataset : public Object {
   /// Names dimension `dim` (H5DSset_label; h5py: `ds.dims[dim].label`).
   void set_dimension_label(unsigned dim, std::string_view label);
 
+  /// One dimension of a dataset: its label and the dimension scales attached to it.
+  struct Dimension {
+    std::string_view label;
+    std::initializer_list<const Dataset*> scales;
+  };
+  /// Says what the dataset holds: `units` (nullptr: none) and `long_name` attributes, then
+  /// each dimension in order, labelled and with its scales attached. Returns *this.
+  Dataset& describe(const char* units, std::string_view long_name, std::initializer_list<Dimension> dimensions);
+
  private:
   friend class Group;
   using Object::Object;
@@ -213,6 +223,19 @@ class Group : public Object {
 
   /// A 1-D dataset of variable-length UTF-8 strings (e.g. channel names for a scale).
   Dataset write_strings(std::string_view name, const std::vector<std::string>& values);
+
+  /// A 1-D dimension scale called `name` holding `values`, with `units` (nullptr: none) and
+  /// `long_name` attributes.
+  template <Numeric T>
+  Dataset write_scale(std::string_view name, const std::vector<T>& values, const char* units,
+                      std::string_view long_name) {
+    const hsize_t shape[] = {values.size()};
+    Dataset scale = write_dataset<T>(name, shape, values);
+    scale.make_scale(name);
+    if (units != nullptr) scale.set_attribute("units", units);
+    scale.set_attribute("long_name", long_name);
+    return scale;
+  }
 
   /// Creates and writes a 1-D compound table, one element per row.
   template <class Row>

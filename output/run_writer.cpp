@@ -135,18 +135,6 @@ void write_root_attributes(h5::Group& file, const RunResult& result, const Graph
   file.set_attribute("step_hours", result.step_hours);
 }
 
-/// Writes a 1-D dimension scale `name` into `group`.
-template <h5::Numeric T>
-h5::Dataset write_scale(h5::Group& group, const char* name, const std::vector<T>& values,
-                        const char* units, const char* long_name) {
-  const hsize_t shape[] = {values.size()};
-  h5::Dataset scale = group.write_dataset<T>(name, shape, values);
-  scale.make_scale(name);
-  if (units != nullptr) scale.set_attribute("units", units);
-  scale.set_attribute("long_name", long_name);
-  return scale;
-}
-
 /// /series: the [replicate, channel, step] channel series and the money series.
 void write_channel_series(h5::Group& series, const RunResult& result, const h5::Dataset& replicate,
                           const h5::Dataset& time, const h5::Dataset& step) {
@@ -157,15 +145,7 @@ void write_channel_series(h5::Group& series, const RunResult& result, const h5::
   const h5::Storage storage{{1, result.channels(), kSeriesChunkColumns}, kDeflateLevel, true};
   const hsize_t shape[] = {result.replicates, result.channels(), columns};
   const auto describe = [&](h5::Dataset& data, const char* units, const char* long_name) {
-    data.set_attribute("units", units);
-    data.set_attribute("long_name", long_name);
-    data.attach_scale(replicate, 0);
-    data.attach_scale(channel, 1);
-    data.attach_scale(time, 2);
-    data.attach_scale(step, 2);
-    data.set_dimension_label(0, "replicate");
-    data.set_dimension_label(1, "channel");
-    data.set_dimension_label(2, "step");
+    data.describe(units, long_name, {{"replicate", {&replicate}}, {"channel", {&channel}}, {"step", {&time, &step}}});
   };
   h5::Dataset exposures = series.write_dataset<std::uint64_t>("channel_exposures", shape, result.channel_exposures, storage);
   describe(exposures, "exposures", "exposures each channel made at this step (friends: arcs)");
@@ -177,13 +157,8 @@ void write_channel_series(h5::Group& series, const RunResult& result, const h5::
   const hsize_t money_shape[] = {result.replicates, columns};
   h5::Dataset money = series.write_dataset<std::int64_t>("money_raised_cents", money_shape, result.money_cents,
                                                          {{kSeriesChunkRows, kSeriesChunkColumns}, kDeflateLevel, true});
-  money.set_attribute("units", "cents");
-  money.set_attribute("long_name", "donations raised by the end of this step (cumulative)");
-  money.attach_scale(replicate, 0);
-  money.attach_scale(time, 1);
-  money.attach_scale(step, 1);
-  money.set_dimension_label(0, "replicate");
-  money.set_dimension_label(1, "step");
+  money.describe("cents", "donations raised by the end of this step (cumulative)",
+                 {{"replicate", {&replicate}}, {"step", {&time, &step}}});
 }
 
 /// /series/layer and /series/layer_adoptions [replicate, layer, step]: word of mouth per layer.
@@ -195,15 +170,8 @@ void write_layer_series(h5::Group& series, const RunResult& result, const h5::Da
   const hsize_t shape[] = {result.replicates, result.layers(), result.columns()};
   h5::Dataset data = series.write_dataset<std::uint64_t>(
       "layer_adoptions", shape, result.layer_adoptions, {{1, result.layers(), kSeriesChunkColumns}, kDeflateLevel, true});
-  data.set_attribute("units", "agents");
-  data.set_attribute("long_name", "adoptions word of mouth tipped over this layer at this step");
-  data.attach_scale(replicate, 0);
-  data.attach_scale(layer, 1);
-  data.attach_scale(time, 2);
-  data.attach_scale(step, 2);
-  data.set_dimension_label(0, "replicate");
-  data.set_dimension_label(1, "layer");
-  data.set_dimension_label(2, "step");
+  data.describe("agents", "adoptions word of mouth tipped over this layer at this step",
+                {{"replicate", {&replicate}}, {"layer", {&layer}}, {"step", {&time, &step}}});
 }
 
 /// Memory layout of one /referral_tree/edges row and one /summary/cascade row.
@@ -279,23 +247,17 @@ h5::Dataset write_series(h5::Group& file, const RunResult& result) {
   std::transform(steps.begin(), steps.end(), hours.begin(),
                  [&](std::int32_t t) { return t * result.step_hours; });
 
-  h5::Dataset replicate = write_scale(series, "replicate", replicates, nullptr, "replicate index");
-  const h5::Dataset time = write_scale(series, "time_hours", hours, "hours", "time since the run began");
-  const h5::Dataset step = write_scale(series, "step", steps, "steps", "step index (0: seeds)");
+  h5::Dataset replicate = series.write_scale("replicate", replicates, nullptr, "replicate index");
+  const h5::Dataset time = series.write_scale("time_hours", hours, "hours", "time since the run began");
+  const h5::Dataset step = series.write_scale("step", steps, "steps", "step index (0: seeds)");
 
   const hsize_t shape[] = {result.replicates, columns};
   const h5::Storage storage{{kSeriesChunkRows, kSeriesChunkColumns}, kDeflateLevel, true};
   for (const SeriesSpec& spec : kSeries) {
     h5::Dataset data =
         series.write_dataset<std::uint64_t>(spec.name, shape, result.*spec.values, storage);
-    data.set_attribute("units", spec.units);
-    data.set_attribute("long_name", spec.long_name);
     // time_hours first: h5py's ds.dims[1][0] is the first scale attached.
-    data.attach_scale(replicate, 0);
-    data.attach_scale(time, 1);
-    data.attach_scale(step, 1);
-    data.set_dimension_label(0, "replicate");
-    data.set_dimension_label(1, "step");
+    data.describe(spec.units, spec.long_name, {{"replicate", {&replicate}}, {"step", {&time, &step}}});
   }
   if (!result.channel_names.empty()) write_channel_series(series, result, replicate, time, step);
   if (!result.layer_adoptions.empty()) write_layer_series(series, result, replicate, time, step);
@@ -377,13 +339,8 @@ void write_agents(h5::Group& file, const h5::Dataset& replicate, const RunResult
   const hsize_t shape[] = {result.replicates, result.agents};
   h5::Dataset adoption = agents.write_dataset<Step>("adoption_step", shape, result.adoption_step,
                                                     {{1, kAgentChunk}, kDeflateLevel, true});
-  adoption.set_attribute("units", "steps");
-  adoption.set_attribute("long_name", "step at which the agent adopted (-1: never)");
-  adoption.attach_scale(replicate, 0);
-  adoption.attach_scale(own_replicate, 0);
-  adoption.attach_scale(label, 1);
-  adoption.set_dimension_label(0, "replicate");
-  adoption.set_dimension_label(1, "agent");
+  adoption.describe("steps", "step at which the agent adopted (-1: never)",
+                    {{"replicate", {&replicate, &own_replicate}}, {"agent", {&label}}});
 }
 
 void write_contents(h5::Group& file, const RunResult& result, const Graph& graph,

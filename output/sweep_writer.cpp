@@ -270,17 +270,6 @@ Handle create_dataset(const h5::Group& group, const std::string& name, hid_t fil
   return dataset;
 }
 
-template <h5::Numeric T>
-h5::Dataset write_scale(h5::Group& group, const char* name, const std::vector<T>& values, const char* units,
-                        const char* long_name) {
-  const hsize_t shape[] = {values.size()};
-  h5::Dataset scale = group.write_dataset<T>(name, shape, values);
-  scale.make_scale(name);
-  if (units != nullptr) scale.set_attribute("units", units);
-  scale.set_attribute("long_name", long_name);
-  return scale;
-}
-
 // ---- writing ---------------------------------------------------------------------------------
 
 void check_consistent(const SweepHeader& h, std::span<const SweepRecord> records) {
@@ -369,10 +358,10 @@ void write_series(h5::File& file, const SweepHeader& h, std::span<const SweepRec
   std::vector<double> hours(columns);
   std::transform(steps.begin(), steps.end(), hours.begin(), [&](std::int32_t t) { return t * h.step_hours; });
 
-  const h5::Dataset point = write_scale(series, "point", points, nullptr, "index of the point in the sweep");
-  const h5::Dataset replicate = write_scale(series, "replicate", replicates, nullptr, "replicate index");
-  const h5::Dataset time = write_scale(series, "time_hours", hours, "hours", "time since the run began");
-  const h5::Dataset step = write_scale(series, "step", steps, "steps", "step index (0: seeds)");
+  const h5::Dataset point = series.write_scale("point", points, nullptr, "index of the point in the sweep");
+  const h5::Dataset replicate = series.write_scale("replicate", replicates, nullptr, "replicate index");
+  const h5::Dataset time = series.write_scale("time_hours", hours, "hours", "time since the run began");
+  const h5::Dataset step = series.write_scale("step", steps, "steps", "step index (0: seeds)");
 
   const hsize_t shape[] = {records.size(), h.replicates, columns};
   const hsize_t c2 = std::min<hsize_t>(columns, 1024), c1 = std::min<hsize_t>(h.replicates, 64);
@@ -386,15 +375,8 @@ void write_series(h5::File& file, const SweepHeader& h, std::span<const SweepRec
       std::copy(v.begin(), v.end(), values.begin() + static_cast<std::ptrdiff_t>(i * cells));
     }
     h5::Dataset data = series.write_dataset<std::uint64_t>(spec.name, shape, values, storage);
-    data.set_attribute("units", spec.units);
-    data.set_attribute("long_name", spec.long_name);
-    data.attach_scale(point, 0);
-    data.attach_scale(replicate, 1);
-    data.attach_scale(time, 2);
-    data.attach_scale(step, 2);
-    data.set_dimension_label(0, "point");
-    data.set_dimension_label(1, "replicate");
-    data.set_dimension_label(2, "step");
+    data.describe(spec.units, spec.long_name,
+                  {{"point", {&point}}, {"replicate", {&replicate}}, {"step", {&time, &step}}});
   }
 
   std::vector<std::int64_t> money(records.size() * cells);
@@ -403,15 +385,8 @@ void write_series(h5::File& file, const SweepHeader& h, std::span<const SweepRec
     std::copy(v.begin(), v.end(), money.begin() + static_cast<std::ptrdiff_t>(i * cells));
   }
   h5::Dataset raised = series.write_dataset<std::int64_t>("money_raised_cents", shape, money, storage);
-  raised.set_attribute("units", "cents");
-  raised.set_attribute("long_name", "donations raised by the end of this step (cumulative)");
-  raised.attach_scale(point, 0);
-  raised.attach_scale(replicate, 1);
-  raised.attach_scale(time, 2);
-  raised.attach_scale(step, 2);
-  raised.set_dimension_label(0, "point");
-  raised.set_dimension_label(1, "replicate");
-  raised.set_dimension_label(2, "step");
+  raised.describe("cents", "donations raised by the end of this step (cumulative)",
+                  {{"point", {&point}}, {"replicate", {&replicate}}, {"step", {&time, &step}}});
 
   // [point, replicate, channel, step], when the points have channels (every point the same).
   const std::vector<std::string> names = records.empty() ? std::vector<std::string>{}
@@ -433,17 +408,8 @@ void write_series(h5::File& file, const SweepHeader& h, std::span<const SweepRec
       std::copy(v.begin(), v.end(), all.begin() + static_cast<std::ptrdiff_t>(i * channel_cells));
     }
     h5::Dataset data = series.write_dataset<T>(spec.name, channel_shape, all, channel_storage);
-    data.set_attribute("units", spec.units);
-    data.set_attribute("long_name", spec.long_name);
-    data.attach_scale(point, 0);
-    data.attach_scale(replicate, 1);
-    data.attach_scale(channel, 2);
-    data.attach_scale(time, 3);
-    data.attach_scale(step, 3);
-    data.set_dimension_label(0, "point");
-    data.set_dimension_label(1, "replicate");
-    data.set_dimension_label(2, "channel");
-    data.set_dimension_label(3, "step");
+    data.describe(spec.units, spec.long_name,
+                  {{"point", {&point}}, {"replicate", {&replicate}}, {"channel", {&channel}}, {"step", {&time, &step}}});
   };
   for (const auto& spec : kChannelCounts) write_channel(spec);
   write_channel(kChannelSpend);
@@ -675,8 +641,8 @@ class Reader {
 std::span<const char* const> sweep_metric_names() { return kMetrics; }
 
 double student_t975(std::size_t dof) {
-  // Exact table to 30 degrees of freedom, then the Cornish–Fisher expansion (error < 1e-4);
-  // the same as `wom run`'s summary (cli/common.cpp).
+  // Exact table to 30 degrees of freedom, then the Cornish–Fisher expansion (error < 1e-4).
+  // Every confidence interval wom reports (run, compare, sweep summaries) uses it.
   static constexpr double table[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
                                      2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
                                      2.074, 2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};

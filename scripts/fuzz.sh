@@ -17,7 +17,7 @@ shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(scenario edge_list)
 tree="${WOM_ASAN_DIR:-build-asan}"
-flags="-O1 -g1 -fno-omit-frame-pointer"
+flags="${WOM_SANITIZE_FLAGS:--O1 -g0 -fno-omit-frame-pointer}"  # as scripts/sanitize.sh
 
 if [[ ! -f "$tree/CMakeCache.txt" ]] || ! grep -q "WOM_BUILD_FUZZERS:BOOL=ON" "$tree/CMakeCache.txt"; then
   cmake -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -15,12 +15,15 @@
 
 #include "output/atomic_file.hpp"
 #include "output/hdf5_file.hpp"
+#include "output/summary_rows.hpp"
 #include "sim/error.hpp"
 #include "sim/network/neighbourhood.hpp"
 #include "sim/version.hpp"
 
 namespace wom {
 namespace {
+
+using namespace output_rows;
 
 /// Bumped whenever a reader would need to change; docs/output.md describes each version.
 constexpr int kFormatVersion = 1;
@@ -33,41 +36,6 @@ constexpr hsize_t kSeriesChunkColumns = 1024;
 constexpr hsize_t kAgentChunk = 256 * 1024;
 /// gzip level 4: nearly the ratio of 9 at a fraction of the time on these counts.
 constexpr int kDeflateLevel = 4;
-
-/// A time series of RunResult and how it is described in the file.
-struct SeriesSpec {
-  const char* name;
-  std::vector<std::uint64_t> RunResult::*values;
-  const char* units;
-  const char* long_name;
-};
-
-constexpr SeriesSpec kSeries[] = {
-    {"new_adopters", &RunResult::new_adopters, "agents", "agents adopting at this step"},
-    {"cumulative_adopters", &RunResult::cumulative_adopters, "agents",
-     "agents adopted at or before this step"},
-    {"exposures", &RunResult::exposures, "arcs", "arcs over which adopters exposed others at this step"},
-    {"active_sharers", &RunResult::active_sharers, "agents", "agents spreading at this step"},
-};
-
-/// Memory layout of one /summary/replicates row (on disk the fields are packed).
-struct SummaryRow {
-  std::uint32_t replicate;
-  std::uint64_t final_adopters;
-  double final_fraction;
-  Step peak_step;
-  std::uint64_t peak_adopters;
-  Step steps_to_50;
-  Step steps_to_90;
-  Step last_step;
-  std::uint64_t exposures;
-  std::uint64_t reach;
-  std::int64_t spend_cents;
-  std::int64_t money_cents;
-  std::int64_t money_24h_cents;
-  std::uint64_t donors;
-  Step goal_step;
-};
 
 /// A [replicate, channel, step] series of RunResult.
 template <class T>
@@ -268,28 +236,8 @@ h5::Dataset write_series(h5::Group& file, const RunResult& result) {
 void write_summary(h5::Group& file, const RunResult& result) {
   std::vector<SummaryRow> rows;
   rows.reserve(result.replicates);
-  for (std::uint32_t r = 0; r < result.replicates; ++r) {
-    const ReplicateSummary& s = result.summaries[r];
-    rows.push_back({r, s.final_adopters, s.final_fraction, s.peak_step, s.peak_adopters, s.steps_to_50,
-                    s.steps_to_90, s.last_step, s.exposures, s.reach, s.spend_cents, s.money_cents,
-                    s.money_24h_cents, s.donors, s.goal_step});
-  }
-  h5::CompoundType type(sizeof(SummaryRow));
-  type.add<std::uint32_t>("replicate", offsetof(SummaryRow, replicate))
-      .add<std::uint64_t>("final_adopters", offsetof(SummaryRow, final_adopters))
-      .add<double>("final_fraction", offsetof(SummaryRow, final_fraction))
-      .add<Step>("peak_step", offsetof(SummaryRow, peak_step))
-      .add<std::uint64_t>("peak_adopters", offsetof(SummaryRow, peak_adopters))
-      .add<Step>("steps_to_50", offsetof(SummaryRow, steps_to_50))
-      .add<Step>("steps_to_90", offsetof(SummaryRow, steps_to_90))
-      .add<Step>("last_step", offsetof(SummaryRow, last_step))
-      .add<std::uint64_t>("exposures", offsetof(SummaryRow, exposures))
-      .add<std::uint64_t>("reach", offsetof(SummaryRow, reach))
-      .add<std::int64_t>("spend_cents", offsetof(SummaryRow, spend_cents))
-      .add<std::int64_t>("money_cents", offsetof(SummaryRow, money_cents))
-      .add<std::int64_t>("money_24h_cents", offsetof(SummaryRow, money_24h_cents))
-      .add<std::uint64_t>("donors", offsetof(SummaryRow, donors))
-      .add<Step>("goal_step", offsetof(SummaryRow, goal_step));
+  for (std::uint32_t r = 0; r < result.replicates; ++r) rows.push_back(summary_row(r, result.summaries[r]));
+  const h5::CompoundType type = summary_type();
   h5::Group summary = file.create_group("summary");
   h5::Dataset table = summary.write_table<SummaryRow>("replicates", type, rows);
   table.set_attribute("long_name", "summary of each replicate (steps are -1 where undefined)");

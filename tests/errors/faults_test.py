@@ -17,6 +17,10 @@ import time
 
 import h5py
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from checkpoint import checkpoint_points  # noqa: E402
+from h5contents import datasets  # noqa: E402
+
 WOM, SRC, CASE = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
 EXAMPLES = os.path.join(SRC, "scenarios", "examples")
 
@@ -154,18 +158,6 @@ def interrupt_while_writing():
         print("interrupt_while_writing: SIGTERM during the HDF5 write: exit 143, temporary removed")
 
 
-def datasets(path):
-    out = {}
-
-    def take(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            out[name] = obj[()].tobytes() if obj.dtype.kind != "O" else obj[()].tolist()
-
-    with h5py.File(path, "r") as f:
-        f.visititems(take)
-    return out
-
-
 def interrupt_sweep_resume():
     """SIGINT mid-sweep keeps the checkpoint and no output; --resume completes the sweep into
     the same datasets as an uninterrupted sweep."""
@@ -177,15 +169,28 @@ def interrupt_sweep_resume():
         os.mkdir(out)
         target = os.path.join(out, "s.h5")
         progress = target + ".progress"
-        p = subprocess.Popen([WOM, "sweep", scenario, "-o", target, "--threads", "2", "--quiet"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # Some points recorded (the checkpoint grows past its header), not all.
-        wait_until(lambda: p.poll() is not None or (os.path.exists(progress) and os.path.getsize(progress) > 20000),
-                   120, "points in the checkpoint")
-        assert p.poll() is None, "the sweep finished before it could be interrupted"
-        p.send_signal(signal.SIGINT)
-        err = expect_interrupted(p, signal.SIGINT, out, keep=["s.h5.progress"])
-        assert "--resume" in err, err
+        # The whole sweep takes a fraction of a second, so the signal can land after the last
+        # point was recorded; such a try is still checked (no output, checkpoint kept), then
+        # repeated until one lands mid-sweep. One thread gives the signal the most room.
+        for attempt in range(8):
+            p = subprocess.Popen([WOM, "sweep", scenario, "-o", target, "--threads", "1", "--quiet"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            # Some points recorded (the checkpoint grows past its header).
+            wait_until(lambda: p.poll() is not None or (os.path.exists(progress) and os.path.getsize(progress) > 1000),
+                       120, "points in the checkpoint")
+            if p.poll() is not None:  # finished first: a complete file, no checkpoint
+                assert p.returncode == 0, p.communicate()
+                assert sorted(os.listdir(out)) == ["s.h5"], os.listdir(out)
+                os.remove(target)
+                continue
+            p.send_signal(signal.SIGINT)
+            err = expect_interrupted(p, signal.SIGINT, out, keep=["s.h5.progress"])
+            assert "--resume" in err, err
+            if len(checkpoint_points(progress)) < 60:
+                break
+            os.remove(progress)
+        else:
+            sys.exit("never interrupted mid-sweep in 8 tries")
         # Without --resume the interrupted sweep is pointed out, not overwritten.
         q = subprocess.run([WOM, "sweep", scenario, "-o", target, "--quiet"], capture_output=True, text=True)
         assert q.returncode == 2 and "--resume" in q.stderr, q.stderr

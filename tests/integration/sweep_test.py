@@ -9,18 +9,17 @@ import os
 import re
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from h5contents import datasets  # noqa: E402
+from checkpoint import checkpoint_points  # noqa: E402
 
 WOM, SRC, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -89,24 +88,6 @@ def assert_same_datasets(a, b, what):
 
 def text(value):
     return value.decode() if isinstance(value, bytes) else value
-
-
-def checkpoint_points(path):
-    """Points recorded in an OUT.h5.progress file (format: docs/output.md, "Checkpoint file")."""
-    data = open(path, "rb").read()
-    if len(data) < 12:
-        return []
-    assert data[:8] == b"WOMCKPT1", data[:8]
-    at = 12 + struct.unpack_from("<I", data, 8)[0]
-    points = []
-    while at + 16 <= len(data):
-        magic, point, length, crc = struct.unpack_from("<IIII", data, at)
-        payload = data[at + 16:at + 16 + length]
-        if magic != 0x50575357 or len(payload) != length or zlib.crc32(payload) != crc:
-            break
-        points.append(point)
-        at += 16 + length
-    return points
 
 
 def sweep_file():

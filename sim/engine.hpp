@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bitset>
 #include <concepts>
 #include <functional>
 #include <type_traits>
@@ -178,19 +179,23 @@ struct StepReport {
   bool quiet = false;           ///< nothing can change any more (the engine may stop)
 };
 
-/// A push model the engine's frontier stepping can run: per-replicate random keys, and a
-/// per-arc decision. `expose<kParallel>(ctx, arc)` returns true when the exposure over
-/// `arc` tips its head (the model reads `ctx.graph.head(arc)` only if it needs to: IC decides
-/// from the arc alone); with kParallel it must be safe to call concurrently.
+/// A push model the engine's frontier stepping (spread_frontier) can run: per-replicate random
+/// keys, and a per-arc decision, either `expose<kParallel>(ctx, arc)`, true when the exposure
+/// over `arc` tips its head (safe to call concurrently with kParallel; the model reads
+/// `ctx.graph.head(arc)` only if it needs to), or a `firing(ctx)` that enumerates the arcs
+/// that fire before any head is read (detail::DecidedByArc: independent cascade).
 template <class M>
 concept SpreadModel = requires(const M& m, std::uint64_t seed, std::uint32_t r,
                                const Exposure<typename M::Replicate>& ctx, ArcId a) {
   typename M::Replicate;
   { M::kUsesPressure } -> std::convertible_to<bool>;
   { m.begin_replicate(seed, r) } -> std::same_as<typename M::Replicate>;
+} && (requires(const M& m, const Exposure<typename M::Replicate>& ctx, ArcId a) {
   { m.template expose<false>(ctx, a) } -> std::same_as<bool>;
   { m.template expose<true>(ctx, a) } -> std::same_as<bool>;
-};
+} || requires(const M& m, const Exposure<typename M::Replicate>& ctx, NodeId u, ArcId a) {
+  { m.firing(ctx).first(u, a, a) } -> std::same_as<ArcId>;
+});
 
 /// Per-worker scratch of a model: its own type if it declares `Workspace` (constructed from
 /// the number of agents, with reset() called before each replicate), else nothing.
@@ -357,13 +362,22 @@ inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
   }
 }
 
-/// Models whose exposure over an arc is decided by the arc alone, with no side effect
-/// (independent cascade: `fired(ctx, arc)` is a pure draw): the engine drops the arcs that do
-/// not fire before it touches their heads, and claims the heads of those that do.
+/// Models whose exposures are decided by the arcs alone, with no side effect (independent
+/// cascade): `firing(ctx)` enumerates a spreading agent's arcs that fire (first(u, begin, end),
+/// then next(arc, end)), so the engine skips the others without touching their heads, and
+/// claims the heads of those that fire.
 template <class M, class Ctx>
-concept DecidedByArc = M::kDecidedByArc && requires(const M& m, const Ctx& ctx, ArcId a) {
-  { m.fired(ctx, a) } -> std::same_as<bool>;
+concept DecidedByArc = M::kDecidedByArc && requires(const M& m, const Ctx& ctx, NodeId u, ArcId a) {
+  { m.firing(ctx).first(u, a, a) } -> std::same_as<ArcId>;
+  { m.firing(ctx).next(a, a) } -> std::same_as<ArcId>;
 };
+
+/// The firing rule of a DecidedByArc model, or nothing.
+template <class M, class Ctx>
+auto firing_of(const M& model, const Ctx& ctx) {
+  if constexpr (DecidedByArc<M, Ctx>) return model.firing(ctx);
+  else return std::monostate{};
+}
 
 /// Spreads from frontier agents [begin, end) of the adopters array; returns arcs processed.
 template <bool kParallel, class M, class Ctx>
@@ -383,6 +397,8 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
   // are applied in arc order, as without the ring (a serial run is unchanged step by step).
   constexpr std::size_t kRing = 16;
   constexpr bool kByArc = DecidedByArc<M, Ctx>;
+  const auto firing = firing_of(model, ctx);
+  const NodeId* const heads = g.heads().data();
   ArcId ring_arc[kRing];
   NodeId ring_head[kRing];
   std::size_t pushed = 0, applied = 0;
@@ -401,11 +417,15 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
     const NodeId u = s.adopters[i];
     const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
     arcs += ae - ab;
-    for (ArcId a = ab; a < ae; ++a) {
-      if constexpr (kByArc) {
-        if (!model.fired(ctx, a)) continue;  // decided before the head is even read
-      }
-      const NodeId v = g.head(a);
+    // With kByArc the loop visits only the arcs that fire, decided before any head is read.
+    const auto next = [&](ArcId a) {
+      if constexpr (kByArc) return firing.next(a, ae);
+      else return a + 1;
+    };
+    ArcId first = ab;
+    if constexpr (kByArc) first = firing.first(u, ab, ae);
+    for (ArcId a = first; a < ae; a = next(a)) {
+      const NodeId v = heads[a];
       if constexpr (M::kUsesPressure) __builtin_prefetch(s.pressure.data() + v, 1);
       else __builtin_prefetch(s.adopted_at.data() + v, 1);
       if (pushed - applied == kRing) apply(applied++ % kRing);
@@ -458,8 +478,8 @@ concept HasExternalExposure = requires(const M& m, const Ctx& ctx, NodeId v, std
   { m.template expose_external<false>(ctx, v, w, bits) } -> std::same_as<bool>;
 };
 template <class M, class Ctx>
-concept HasFired = requires(const M& m, const Ctx& ctx, ArcId a) {
-  { m.fired(ctx, a) } -> std::same_as<bool>;
+concept HasFired = requires(const M& m, const Ctx& ctx, NodeId tail, ArcId a) {
+  { m.fired(ctx, tail, a) } -> std::same_as<bool>;
 };
 
 /// Applies a step's channel exposures (serially: they are few next to arcs) and claims the
@@ -485,8 +505,8 @@ void apply_channel_exposures(const M& model, const Ctx& ctx, std::span<ChannelEx
 /// - `spreading(ctx, u)`: whether u exposed its out-neighbours in step ctx.step (default: u
 ///   adopted at step-1, the frontier). Epidemics: u was infectious at the end of step-1; Bass:
 ///   every adopter keeps exposing.
-/// - `fired(ctx, arc)`: exposures fire independently (independent cascade, SIR): whether the
-///   exposure over `arc` in this step would convert its head on its own.
+/// - `fired(ctx, tail, arc)`: exposures fire independently (independent cascade, SIR): whether
+///   the exposure from `tail` over `arc` in this step would convert its head on its own.
 /// - `told_by(ctx, v)`: the model knows who converted v (the rumour's caller), or kNoNode.
 /// - `own_cause(ctx, v)`: the model's own decision for v in this step (Bass: innovation,
 ///   imitation, or none, i.e. a channel converted it).
@@ -556,7 +576,7 @@ Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const 
     if (!spreading(tail) || g.distrust(arc)) continue;  // opposition never tips anyone
     const std::uint32_t w = g.trust(arc);
     bool take;
-    if constexpr (kIndependent) take = model.fired(ctx, arc);
+    if constexpr (kIndependent) take = model.fired(ctx, tail, arc);
     else take = !found || w > best_weight;
     if (take) {
       best = {tail, friends_credit, g.layer(arc)};
@@ -688,8 +708,8 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   if (record_tree) scratch->tree.clear();
   // Channels that credit word of mouth: friends, and every referral programme that ran (a
   // deferred agent's tip keeps the credit of the step that decided it).
-  std::array<bool, 256> word_of_mouth{};
-  word_of_mouth[kFriendsChannel] = true;
+  std::bitset<256> word_of_mouth;
+  word_of_mouth.set(kFriendsChannel);
 
   std::uint32_t ctx_sharing = kTrustOne;  // the step's sharing factor, for attribution's IC redraws
   // Books the adopters [begin, end) of step t: who tipped them, channel credit, money.
@@ -751,7 +771,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     ctx.frontier_end = frontier_end;
     ctx.sharing = ctx_sharing = campaign ? campaign->sharing_multiplier(t) : kTrustOne;
     const std::uint8_t friends_credit = campaign ? campaign->friends_credit(t) : kFriendsChannel;
-    word_of_mouth[friends_credit] = true;
+    word_of_mouth.set(friends_credit);
     std::span<ChannelExposure> exposures;
     counts.push(0, 0, 0);
     std::span<const Tip> woken;
@@ -860,19 +880,19 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
       });
   const bool may_split = may_split_steps();  // once per run: it reads global state under a lock
   std::atomic<std::uint32_t> finished{0};
-  const auto one = [&](std::uint32_t r) {
-    Worker& w = workers.local();
-    run_replicate(g, model, seeds, opt, r, w.state, w.workspace, w.seed_buffer, w.counts, result, may_split,
-                  w.campaign.get(), &w.scratch);
-    if (opt.on_replicate_done) opt.on_replicate_done(finished.fetch_add(1, std::memory_order_relaxed) + 1);
+  const auto run = [&](std::uint32_t begin, std::uint32_t end) {
+    Worker& w = workers.local();  // once per range: the lookup costs as much as a tiny replicate
+    for (std::uint32_t r = begin; r != end; ++r) {
+      run_replicate(g, model, seeds, opt, r, w.state, w.workspace, w.seed_buffer, w.counts, result, may_split,
+                    w.campaign.get(), &w.scratch);
+      if (opt.on_replicate_done) opt.on_replicate_done(finished.fetch_add(1, std::memory_order_relaxed) + 1);
+    }
   };
   if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),
-                      [&](const tbb::blocked_range<std::uint32_t>& range) {
-                        for (std::uint32_t r = range.begin(); r != range.end(); ++r) one(r);
-                      });
+                      [&](const tbb::blocked_range<std::uint32_t>& range) { run(range.begin(), range.end()); });
   } else {
-    for (std::uint32_t r = 0; r < opt.replicates; ++r) one(r);
+    run(0, opt.replicates);
   }
   return result;
 }

@@ -195,7 +195,7 @@ class DiscreteEpidemic {
   /// Attribution: whether the transmission over `arc` in step ctx.step succeeded (the draw of
   /// step 1 above), whoever else also reached the head.
   template <class Ctx>
-  [[nodiscard]] bool fired(const Ctx& ctx, ArcId arc) const noexcept {
+  [[nodiscard]] bool fired(const Ctx& ctx, NodeId /*tail*/, ArcId arc) const noexcept {
     const std::uint64_t key = derive(ctx.replicate.transmit_key, static_cast<std::uint64_t>(ctx.step));
     return (draw64(key, arc) >> 11) < beta53_;
   }

@@ -122,7 +122,7 @@ class Graph {
   void prefetch_arcs(NodeId u) const noexcept {
     const ArcId a = offsets_[u];
     __builtin_prefetch(heads_.data() + a);
-    __builtin_prefetch(trust_.data() + a);
+    if (!uniform_trust_) __builtin_prefetch(trust_.data() + a);
   }
 
   [[nodiscard]] const std::vector<ArcId>& offsets() const noexcept { return offsets_; }

@@ -15,6 +15,7 @@
 #include <set>
 
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
@@ -266,6 +267,9 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     const auto threads =
         static_cast<unsigned>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
     const unsigned lanes = choose_lanes(plan, threads);
+    // oneTBB starts its scheduler on first use (1-2 ms): before the sweep's clock, with the
+    // process's other start-up, so that the clock measures the points and their scheduling.
+    tbb::parallel_for(0U, threads, [](unsigned) {});
     PointComputer computer(plan, std::max<std::size_t>(kNetworkCache, 2 * lanes));
     PointQueue queue;
 

@@ -43,26 +43,17 @@ bool built_with_mpi() { return true; }
 namespace {
 
 enum Tag : int { kRequest = 1, kAssign = 2, kResult = 3, kError = 4, kDone = 5 };
-/// Idle waits between polls grow from kPollMin to kPollMax while nothing happens: prompt
-/// when messages flow, two thousand wake-ups a second at most when they do not. Other ranks
-/// ask for points before they run out, so a reply's latency hides behind queued points.
-constexpr auto kPollMin = std::chrono::microseconds(50);
-constexpr auto kPollMax = std::chrono::microseconds(500);
-
-class Backoff {
- public:
-  /// The wait to use now; the next one is twice as long (up to kPollMax).
-  std::chrono::microseconds next() {
-    const auto wait = wait_;
-    wait_ = std::min(wait_ * 2, std::chrono::duration_cast<std::chrono::microseconds>(kPollMax));
-    return wait;
-  }
-  void idle() { std::this_thread::sleep_for(next()); }
-  void busy() { wait_ = kPollMin; }
-
- private:
-  std::chrono::microseconds wait_ = kPollMin;
-};
+/// How often the communication threads look for messages. Each wake-up preempts a lane on a
+/// machine whose cores all simulate, so they wake rarely while points flow, and often only
+/// where a lane waits for them: a rank asks for points while it still holds four per lane,
+/// which hides a reply's latency of up to kSteadyPoll; a rank whose lanes are starved, and
+/// the sweep's end, are polled every kStarvedPoll.
+constexpr auto kStarvedPoll = std::chrono::microseconds(50);
+constexpr auto kReplyPoll = std::chrono::microseconds(200);
+constexpr auto kSteadyPoll = std::chrono::microseconds(1000);
+/// Points left per rank below which rank 0 answers promptly: the sweep's end, where ranks ask
+/// for one point per lane at a time and the last results are coming.
+constexpr std::size_t kEndingPerRank = 16;
 
 void check(int status, const char* call) {
   if (status != MPI_SUCCESS) {
@@ -118,16 +109,15 @@ std::string MpiSession::broadcast(const std::string& text) {
 std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector& collector) {
   std::pair<std::string, int> error{"", 0};
   int active = size_ - 1;
-  Backoff backoff;
   while (active > 0) {
     int flag = 0;
     MPI_Status status;
     check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
     if (flag == 0) {
-      backoff.idle();
+      std::this_thread::sleep_for(queue.size() > kEndingPerRank * static_cast<std::size_t>(size_) ? kSteadyPoll
+                                                                                               : kStarvedPoll);
       continue;
     }
-    backoff.busy();
     const int from = status.MPI_SOURCE;
     switch (status.MPI_TAG) {
       case kRequest: {
@@ -173,7 +163,6 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
   bool requested = false, exhausted = false, error_sent = false;
   std::size_t low_water = 4 * std::size_t{lanes};
   bool ending = false;  // rank 0 has only a few points left: ask for one per lane at a time
-  Backoff backoff;
   // Results in flight. Non-blocking: a send larger than MPI's eager limit waits for rank 0
   // to receive it, and meanwhile this thread must go on asking for points.
   struct Sending {
@@ -243,12 +232,15 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
       check(MPI_Send(&zero, 1, MPI_INT, 0, kDone, MPI_COMM_WORLD), "MPI_Send");
       return;
     }
-    if (busy) {
-      backoff.busy();
+    if (busy) continue;
+    if ((requested && queue.size() == 0) || (requested && ending)) {
+      std::this_thread::sleep_for(kStarvedPoll);  // the lanes are waiting, or soon will, for this reply
+    } else if (exhausted && !requested && sending.empty()) {
+      outbox.wait(kSteadyPoll);  // the last results: sent the moment a lane finishes one
     } else if (requested || exhausted || error_sent) {
-      backoff.idle();  // polling for rank 0's reply, or for the lanes to finish
+      std::this_thread::sleep_for(kReplyPoll);  // a reply, or sends, under way
     } else {
-      queue.wait_low(low_water, backoff.next());  // woken as soon as the lanes need points
+      queue.wait_low(low_water, kSteadyPoll);  // woken as soon as the lanes need points
     }
   }
 }

@@ -291,8 +291,16 @@ void Collector::finish() {
 // ---- Outbox -----------------------------------------------------------------------------------
 
 void Outbox::push(SweepPointResult&& result) {
-  const std::lock_guard lock(mutex_);
-  results_.push_back(std::move(result));
+  {
+    const std::lock_guard lock(mutex_);
+    results_.push_back(std::move(result));
+  }
+  changed_.notify_one();
+}
+
+void Outbox::wait(std::chrono::microseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return !results_.empty() || closed_ || error_; });
 }
 
 std::optional<SweepPointResult> Outbox::try_pop() {
@@ -304,8 +312,11 @@ std::optional<SweepPointResult> Outbox::try_pop() {
 }
 
 void Outbox::fail(std::string message, int code) {
-  const std::lock_guard lock(mutex_);
-  if (!error_) error_ = std::pair{std::move(message), code};
+  {
+    const std::lock_guard lock(mutex_);
+    if (!error_) error_ = std::pair{std::move(message), code};
+  }
+  changed_.notify_one();
 }
 
 std::optional<std::pair<std::string, int>> Outbox::error() const {
@@ -314,8 +325,11 @@ std::optional<std::pair<std::string, int>> Outbox::error() const {
 }
 
 void Outbox::close() {
-  const std::lock_guard lock(mutex_);
-  closed_ = true;
+  {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_one();
 }
 
 bool Outbox::drained() const {

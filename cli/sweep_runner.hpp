@@ -148,9 +148,12 @@ class Outbox {
   /// The lanes have stopped: nothing more will be pushed.
   void close();
   [[nodiscard]] bool drained() const;
+  /// Waits up to `timeout` for a result, the close or an error.
+  void wait(std::chrono::microseconds timeout);
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable changed_;
   std::deque<SweepPointResult> results_;
   std::optional<std::pair<std::string, int>> error_;
   bool closed_ = false;

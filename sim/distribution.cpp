@@ -8,7 +8,6 @@
 #include <boost/random/beta_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_01.hpp>
 
 namespace wom {
 namespace {
@@ -28,12 +27,11 @@ double truncated(Dist dist, CounterEngine& engine, double low, double high) {
 
 }  // namespace
 
-double Distribution::sample(CounterEngine& engine) const {
+double Distribution::sample_shaped(CounterEngine& engine) const {
   switch (kind) {
     case Kind::kConstant:
-      return value;
     case Kind::kUniform:
-      return low + (high - low) * boost::random::uniform_01<double>()(engine);
+      return sample(engine);
     case Kind::kNormal:
       return truncated(boost::random::normal_distribution<double>(mean, sd), engine, low, high);
     case Kind::kLognormal:

@@ -20,7 +20,20 @@ struct Distribution {
 
   /// One draw. Truncated normal/lognormal use rejection, with a bounded number of tries
   /// after which the draw falls back to inverse-CDF clamping (documented in docs/scenario.md).
-  [[nodiscard]] double sample(CounterEngine& engine) const;
+  /// Constant and uniform are inline: thresholds are drawn in the engine's arc loop.
+  [[nodiscard]] double sample(CounterEngine& engine) const {
+    if (kind == Kind::kConstant) return value;
+    if (kind == Kind::kUniform) return low + (high - low) * unit(engine);
+    return sample_shaped(engine);
+  }
+  /// Uniform on [0, 1): Boost.Random's uniform_01 for a 64-bit engine, draw × 2^-64, redrawn
+  /// in the rare case that rounds to 1.
+  static double unit(CounterEngine& engine) {
+    for (;;) {
+      const double r = static_cast<double>(engine()) * 0x1.0p-64;
+      if (r < 1.0) return r;
+    }
+  }
   /// Smallest and largest value a draw can take (for range checks against what consumes it).
   [[nodiscard]] double min_value() const;
   [[nodiscard]] double max_value() const;
@@ -28,6 +41,10 @@ struct Distribution {
   [[nodiscard]] std::string describe() const;
   /// Scenario names of the kinds, in enum order: "constant", "uniform", "normal", "beta", "lognormal".
   static const char* kind_name(Kind kind);
+
+ private:
+  /// Normal, lognormal and beta.
+  [[nodiscard]] double sample_shaped(CounterEngine& engine) const;
 };
 
 }  // namespace wom

@@ -149,7 +149,9 @@ class Rumour {
     ws.status[v] = kSpreader;
     ws.heard.push_back(v);
     ws.told_by[v] = caller;
-    detail::claim<false>(ctx.state, v, ctx.step);
+    // An ignorant agent has not adopted (seeds and channel converts are spreaders at once, and
+    // the rumour takes no activity), so the claim needs no check: a store, not a cache miss.
+    ctx.state.adopted_at[v] = ctx.step;
     sink.push(v);
   }
 

@@ -12,6 +12,9 @@
 #include <doctest/doctest.h>
 
 #include "common/live_edge.hpp"
+#include "common/small_graphs.hpp"
+#include "sim/engine.hpp"
+#include "sim/seeds.hpp"
 #include "sim/run_result.hpp"
 
 namespace wom::test {
@@ -33,6 +36,20 @@ inline void check_against_exact(const RunResult& r, const Exact& exact) {
     INFO("agent " << v << ": simulated " << adopted / R << ", exact " << p << ", SE " << se);
     CHECK(std::abs(adopted / R - p) <= 4 * se + 1e-12);
   }
+}
+
+/// Runs `model` on a small case's graph from its seeds, 200,000 replicates of n steps with
+/// adoption steps recorded, and compares the run with the exact values.
+template <class Model>
+void check_model_against_exact(const Graph& g, const Model& model, const SmallCase& c, const Exact& exact,
+                               std::uint64_t seed) {
+  std::vector<SeedSpec> seeds{{"explicit", 0, {c.seeds.begin(), c.seeds.end()}}};
+  EngineOptions opt;
+  opt.steps = static_cast<Step>(c.n);
+  opt.replicates = 200'000;
+  opt.seed = seed;
+  opt.record_adoption_steps = true;
+  check_against_exact(run_replicates(g, model, SeedPlan(g, seeds), opt), exact);
 }
 
 }  // namespace wom::test

@@ -29,16 +29,7 @@ TEST_CASE("independent cascade: adopters per step and per agent match exact enum
       std::vector<double> p(trust.size());
       for (std::size_t a = 0; a < p.size(); ++a)
         p[a] = std::ldexp(std::round(std::ldexp(base, 48)), -48) * trust[a];
-      const test::Exact exact = test::exact_ic(g, p, c.seeds, static_cast<int>(c.n));
-
-      std::vector<SeedSpec> seeds{{"explicit", 0, {c.seeds.begin(), c.seeds.end()}}};
-      EngineOptions opt;
-      opt.steps = static_cast<Step>(c.n);
-      opt.replicates = 200'000;
-      opt.seed = 20261125;
-      opt.record_adoption_steps = true;
-      const RunResult r = run_replicates(g, model, SeedPlan(g, seeds), opt);
-      test::check_against_exact(r, exact);
+      test::check_model_against_exact(g, model, c, test::exact_ic(g, p, c.seeds, static_cast<int>(c.n)), 20261125);
     }
   }
 }
@@ -60,14 +51,7 @@ TEST_CASE("independent cascade: one probability on every arc matches exact enume
         REQUIRE(g.has_uniform_trust());
         const IndependentCascade model(base);
         const std::vector<double> p(g.num_arcs(), std::ldexp(std::round(std::ldexp(base, 48)), -48) * t / kTrustOne);
-        const test::Exact exact = test::exact_ic(g, p, c.seeds, static_cast<int>(c.n));
-        std::vector<SeedSpec> seeds{{"explicit", 0, {c.seeds.begin(), c.seeds.end()}}};
-        EngineOptions opt;
-        opt.steps = static_cast<Step>(c.n);
-        opt.replicates = 200'000;
-        opt.seed = 20261126;
-        opt.record_adoption_steps = true;
-        test::check_against_exact(run_replicates(g, model, SeedPlan(g, seeds), opt), exact);
+        test::check_model_against_exact(g, model, c, test::exact_ic(g, p, c.seeds, static_cast<int>(c.n)), 20261126);
       }
     }
   }

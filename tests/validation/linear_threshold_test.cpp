@@ -17,15 +17,8 @@ TEST_CASE("linear threshold: adopters per step and per agent match exact live-ed
     std::vector<double> w;
     const Graph g = test::build(c, w);
     const test::Exact exact = test::exact_lt(g, w, c.seeds, static_cast<int>(c.n));
-    std::vector<SeedSpec> seeds{{"explicit", 0, {c.seeds.begin(), c.seeds.end()}}};
-    EngineOptions opt;
-    opt.steps = static_cast<Step>(c.n);
-    opt.replicates = 200'000;
-    opt.seed = 77;
-    opt.record_adoption_steps = true;
     const LinearThreshold model(Distribution{Distribution::Kind::kUniform, 0.0, 0.0, 1.0});
-    const RunResult r = run_replicates(g, model, SeedPlan(g, seeds), opt);
-    test::check_against_exact(r, exact);
+    test::check_model_against_exact(g, model, c, exact, 77);
   }
 }
 

@@ -362,6 +362,27 @@ inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
   }
 }
 
+/// Models whose exposures tip an agent at most once per replicate, and never one that has
+/// adopted (linear threshold: crossing the threshold closes the agent's pressure cell, and a
+/// seed's cell is closed when it adopts): their tips are claimed without reading the agent's
+/// adoption step, a cache miss per adopter on large graphs. Deferred claims (activity) keep
+/// their checks.
+template <class M>
+concept TipsOnce = M::kUsesPressure && requires { requires M::kTipsOnce; };
+
+/// claim() for an agent the model `M` has just tipped.
+template <bool kParallel, class M>
+inline bool claim_tipped(ReplicateState& s, NodeId v, Step t) noexcept {
+  if constexpr (TipsOnce<M>) {
+    if (s.activity == nullptr) {
+      if constexpr (kParallel) std::atomic_ref<Step>(s.adopted_at[v]).store(t, std::memory_order_relaxed);
+      else s.adopted_at[v] = t;
+      return true;
+    }
+  }
+  return claim<kParallel>(s, v, t);
+}
+
 /// Models whose exposures are decided by the arcs alone, with no side effect (independent
 /// cascade): `firing(ctx)` enumerates a spreading agent's arcs that fire (first(u, begin, end),
 /// then next(arc, end)), so the engine skips the others without touching their heads, and
@@ -407,7 +428,7 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
     bool tipped;
     if constexpr (kByArc) tipped = true;  // fired when it entered the ring
     else tipped = model.template expose<kParallel>(ctx, ring_arc[slot]);
-    if (tipped && claim<kParallel>(s, v, ctx.step)) sink.push(v);
+    if (tipped && claim_tipped<kParallel, M>(s, v, ctx.step)) sink.push(v);
   };
   for (std::size_t i = begin; i < std::min(end, begin + kOffsetsAhead); ++i) g.prefetch_offsets(s.adopters[i]);
   for (std::size_t i = begin; i < std::min(end, begin + kArcsAhead); ++i) g.prefetch_arcs(s.adopters[i]);
@@ -495,7 +516,7 @@ void apply_channel_exposures(const M& model, const Ctx& ctx, std::span<ChannelEx
     ++per_channel[e.channel];
     if constexpr (HasExternalExposure<M, Ctx>) {
       e.fired = model.template expose_external<false>(ctx, e.agent, e.weight, draw64(key, i));
-      if (e.fired && claim<false>(ctx.state, e.agent, ctx.step)) sink.push(e.agent);
+      if (e.fired && claim_tipped<false, M>(ctx.state, e.agent, ctx.step)) sink.push(e.agent);
     }
   }
 }
@@ -684,8 +705,14 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   }
   {
     detail::AdopterSink<false> sink(state);
-    for (const NodeId v : seed_buffer)
-      if (detail::claim<false>(state, v, 0)) sink.push(v);
+    for (const NodeId v : seed_buffer) {
+      if (!detail::claim<false>(state, v, 0)) continue;
+      sink.push(v);
+      if constexpr (detail::TipsOnce<M>) {  // a seed is never tipped again (TipsOnce)
+        state.pressure[v].threshold = ReplicateState::kClosed;
+        state.template touch<false>(v);
+      }
+    }
   }
   std::size_t frontier_begin = 0, frontier_end = state.adopters_end.load(std::memory_order_relaxed);
   counts.push(frontier_end, 0, 0);

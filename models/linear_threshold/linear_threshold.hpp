@@ -36,6 +36,8 @@ namespace wom {
 class LinearThreshold {
  public:
   static constexpr bool kUsesPressure = true;
+  /// push() reports the crossing of an agent's threshold once, and closes its cell (TipsOnce).
+  static constexpr bool kTipsOnce = true;
   /// Reads [population] susceptibility (thresholds) and activity (the engine defers claims).
   static constexpr bool kAgentTraits = true;
   struct Replicate {

@@ -687,6 +687,13 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
                    std::vector<NodeId>& seed_buffer, StepCounts& counts, RunResult& result,
                    bool may_split = may_split_steps(), CampaignRun* campaign = nullptr,
                    AttributionScratch* scratch = nullptr) {
+  // Random seeds are cache misses (adoption step, offsets): issued first, together, so that
+  // the resets and set-up below overlap them.
+  seeds.seeds_for(opt.seed, r, seed_buffer);
+  for (const NodeId v : seed_buffer) {
+    __builtin_prefetch(state.adopted_at.data() + v);
+    g.prefetch_offsets(v);
+  }
   state.reset();
   if constexpr (!std::is_same_v<WorkspaceType<M>, std::monostate>) workspace.reset();
   counts.clear();
@@ -698,11 +705,6 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   if (attribute) scratch->begin(g.num_nodes());
   const std::uint64_t channel_key = stream_key(opt.seed, r, Stream::kChannels);
 
-  seeds.seeds_for(opt.seed, r, seed_buffer);
-  for (const NodeId v : seed_buffer) {  // random seeds are cache misses: issue them together
-    __builtin_prefetch(state.adopted_at.data() + v);
-    g.prefetch_offsets(v);
-  }
   {
     detail::AdopterSink<false> sink(state);
     for (const NodeId v : seed_buffer) {

@@ -28,6 +28,7 @@ function(wom_add_library name)
   add_library(wom::${name} ALIAS wom_${name})
   target_include_directories(wom_${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/generated)
   target_link_libraries(wom_${name} PUBLIC ${ARG_DEPENDS})
+  add_dependencies(wom_${name} wom_version)  # generated/sim/version.hpp, current before any compile
   wom_target_defaults(wom_${name})
 endfunction()
 

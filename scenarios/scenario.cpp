@@ -820,7 +820,7 @@ Scenario parse_scenario(std::string text, const std::filesystem::path& path, std
   return scenario;
 }
 
-Scenario load_scenario(const std::filesystem::path& path, std::span<const std::string> overrides) {
+std::string read_scenario_text(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw InputError(path.string() + ": cannot read scenario: is a directory");
@@ -830,7 +830,11 @@ Scenario load_scenario(const std::filesystem::path& path, std::span<const std::s
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(path.string() + ": cannot read scenario: " + std::strerror(errno));
-  return parse_scenario(text.str(), path, overrides);
+  return std::move(text).str();
+}
+
+Scenario load_scenario(const std::filesystem::path& path, std::span<const std::string> overrides) {
+  return parse_scenario(read_scenario_text(path), path, overrides);
 }
 
 }  // namespace wom

@@ -40,6 +40,8 @@ struct Scenario {
 /// @throws InputError whose message has one line per problem: `file:line:column: key: what`
 ///         (`--set key=value: key: what` for overrides).
 Scenario load_scenario(const std::filesystem::path& path, std::span<const std::string> overrides = {});
+/// The text of a scenario file. @throws InputError naming the file if it cannot be read.
+std::string read_scenario_text(const std::filesystem::path& path);
 
 /// Same, from text already in memory; `path` is used for messages and relative edge-list paths.
 Scenario parse_scenario(std::string text, const std::filesystem::path& path,

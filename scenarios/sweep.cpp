@@ -4,10 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <limits>
 #include <numeric>
 #include <set>
@@ -820,16 +817,7 @@ SweepPlan plan_sweep_text(std::string text, const std::filesystem::path& scenari
 }
 
 SweepPlan plan_sweep(const std::filesystem::path& scenario_path, std::span<const std::string> set_arguments) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(scenario_path, ec)) {
-    throw InputError(scenario_path.string() + ": cannot read scenario: is a directory");
-  }
-  std::ifstream in(scenario_path, std::ios::binary);
-  if (!in) throw InputError(scenario_path.string() + ": cannot read scenario: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(scenario_path.string() + ": cannot read scenario: " + std::strerror(errno));
-  return plan_sweep_text(text.str(), scenario_path, set_arguments);
+  return plan_sweep_text(read_scenario_text(scenario_path), scenario_path, set_arguments);
 }
 
 }  // namespace wom

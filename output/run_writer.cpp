@@ -81,20 +81,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 void write_root_attributes(h5::Group& file, const RunResult& result, const Graph& graph,
                            const Provenance& provenance) {
-  file.set_attribute("format_version", std::int32_t{kFormatVersion});
-  file.set_attribute("wom_version", kVersion);
-  file.set_attribute("git_commit", kGitCommit);
-  file.set_attribute("scenario_path", provenance.scenario_path);
-  file.set_attribute("scenario", provenance.scenario_text);
-  file.set_attribute("overrides", join_lines(provenance.overrides));
-  file.set_attribute("command_line", provenance.command_line);
-  file.set_attribute("model", provenance.model);
-  file.set_attribute("seed", std::uint64_t{provenance.seed});
-  file.set_attribute("threads", std::int32_t{provenance.threads});
-  file.set_attribute("started_utc", provenance.started_utc);
-  file.set_attribute("finished_utc", provenance.finished_utc);
-  file.set_attribute("build_seconds", provenance.build_seconds);
-  file.set_attribute("run_seconds", provenance.run_seconds);
+  write_provenance(file, provenance);
   file.set_attribute("agents", std::uint64_t{result.agents});
   file.set_attribute("arcs", std::uint64_t{arcs_of(graph)});  // n(n-1) on the implicit complete graph
   file.set_attribute("directed", std::int32_t{graph.directed() ? 1 : 0});
@@ -304,6 +291,23 @@ void write_contents(h5::Group& file, const RunResult& result, const Graph& graph
 constexpr auto& write_atomically = write_hdf5_atomically;
 
 }  // namespace
+
+void write_provenance(h5::Group& file, const Provenance& provenance) {
+  file.set_attribute("format_version", std::int32_t{kFormatVersion});
+  file.set_attribute("wom_version", kVersion);
+  file.set_attribute("git_commit", kGitCommit);
+  file.set_attribute("scenario_path", provenance.scenario_path);
+  file.set_attribute("scenario", provenance.scenario_text);
+  file.set_attribute("overrides", join_lines(provenance.overrides));
+  file.set_attribute("command_line", provenance.command_line);
+  file.set_attribute("model", provenance.model);
+  file.set_attribute("seed", std::uint64_t{provenance.seed});
+  file.set_attribute("threads", std::int32_t{provenance.threads});
+  file.set_attribute("started_utc", provenance.started_utc);
+  file.set_attribute("finished_utc", provenance.finished_utc);
+  file.set_attribute("build_seconds", provenance.build_seconds);
+  file.set_attribute("run_seconds", provenance.run_seconds);
+}
 
 void write_run(const std::filesystem::path& path, const RunResult& result, const Graph& graph,
                const Provenance& provenance) {

@@ -29,6 +29,13 @@ struct Provenance {
   double run_seconds = 0.0;            ///< simulation of all replicates
 };
 
+namespace h5 {
+class Group;
+}
+/// Writes the format and wom version, the commit and `provenance` as root attributes, the
+/// part every wom file (run, comparison, sweep) shares.
+void write_provenance(h5::Group& file, const Provenance& provenance);
+
 /// Writes `result` to `path` (atomically, see file comment). `graph` supplies the agent
 /// labels written beside per-agent data and the network's size attributes.
 /// @throws IoError if the file cannot be created, written or renamed; no file is left at

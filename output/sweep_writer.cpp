@@ -252,20 +252,7 @@ void check_consistent(const SweepHeader& h, std::span<const SweepRecord> records
 void write_root_attributes(h5::File& file, const SweepHeader& h, std::span<const SweepRecord> records) {
   const Provenance& p = h.provenance;
   const SweepPointResult* first = records.empty() ? nullptr : &records.front().result;
-  file.set_attribute("format_version", std::int32_t{kFormatVersion});
-  file.set_attribute("wom_version", kVersion);
-  file.set_attribute("git_commit", kGitCommit);
-  file.set_attribute("scenario_path", p.scenario_path);
-  file.set_attribute("scenario", p.scenario_text);
-  file.set_attribute("overrides", join_lines(p.overrides));
-  file.set_attribute("command_line", p.command_line);
-  file.set_attribute("model", p.model);
-  file.set_attribute("seed", std::uint64_t{p.seed});
-  file.set_attribute("threads", std::int32_t{p.threads});
-  file.set_attribute("started_utc", p.started_utc);
-  file.set_attribute("finished_utc", p.finished_utc);
-  file.set_attribute("build_seconds", p.build_seconds);
-  file.set_attribute("run_seconds", p.run_seconds);
+  write_provenance(file, p);
   file.set_attribute("agents", std::uint64_t{first ? first->run.agents : 0});
   file.set_attribute("arcs", std::uint64_t{first ? first->arcs : 0});
   file.set_attribute("directed", std::int32_t{first && first->directed ? 1 : 0});

@@ -233,7 +233,7 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
       return;
     }
     if (busy) continue;
-    if ((requested && queue.size() == 0) || (requested && ending)) {
+    if (requested && (ending || queue.size() == 0)) {
       std::this_thread::sleep_for(kStarvedPoll);  // the lanes are waiting, or soon will, for this reply
     } else if (exhausted && !requested && sending.empty()) {
       outbox.wait(kSteadyPoll);  // the last results: sent the moment a lane finishes one

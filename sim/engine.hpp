@@ -54,6 +54,11 @@ namespace wom {
 struct EngineOptions {
   Step steps = 100;
   std::uint32_t replicates = 1;
+  /// The run simulates replicates first_replicate .. first_replicate + replicates - 1, in rows
+  /// 0 .. replicates - 1 of its result. A replicate's random streams depend only on its own
+  /// index, so a run split into replicate ranges and joined (append_replicates) equals the
+  /// whole run: a sweep hands out its last points' replicates separately to balance ranks.
+  std::uint32_t first_replicate = 0;
   std::uint64_t seed = 1;
   double step_hours = 1.0;
   bool stop_when_quiet = true;
@@ -680,7 +685,8 @@ inline void wake_pending(ReplicateState& s, AttributionScratch& scratch, const A
 
 }  // namespace detail
 
-/// Runs one replicate on `state` and `workspace` (reset on entry) and fills its row of `result`.
+/// Runs replicate `r` on `state` and `workspace` (reset on entry) and fills its row
+/// (r - opt.first_replicate) of `result`.
 template <DiffusionModel M>
 void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const EngineOptions& opt,
                    std::uint32_t r, ReplicateState& state, WorkspaceType<M>& workspace,
@@ -852,22 +858,23 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       for (ArcId a = g.arc_begin(u); a < g.arc_end(u); ++a) counts.reach += scratch->mark(g.head(a));
     }
   }
-  result.summaries[r] = summarise(counts, g.num_nodes(), opt.step_hours);
+  const std::uint32_t row = r - opt.first_replicate;
+  result.summaries[row] = summarise(counts, g.num_nodes(), opt.step_hours);
   if (record_tree) {
     std::vector<TreeEdge>& tree = scratch->tree;
     if (scratch->index_of.size() < g.num_nodes()) scratch->index_of.resize(g.num_nodes());
     tree_parents(tree, scratch->index_of, scratch->parent);
-    result.cascades[r] = cascade_metrics(scratch->parent);
+    result.cascades[row] = cascade_metrics(scratch->parent);
     // Adopters of a step come in thread-dependent order: the stored tree is sorted.
     std::sort(tree.begin(), tree.end(), [](const TreeEdge& a, const TreeEdge& b) {
       return a.step != b.step ? a.step < b.step : a.adopter < b.adopter;
     });
-    result.referral_tree[r] = tree;
+    result.referral_tree[row] = tree;
   }
-  if (opt.record_series) store_series(counts, r, result);
-  store_channel_totals(counts, r, result);
+  if (opt.record_series) store_series(counts, row, result);
+  store_channel_totals(counts, row, result);
   if (opt.record_adoption_steps) {
-    Step* out = result.adoption_step.data() + static_cast<std::size_t>(r) * g.num_nodes();
+    Step* out = result.adoption_step.data() + static_cast<std::size_t>(row) * g.num_nodes();
     for (std::size_t i = 0; i < frontier_end; ++i) out[state.adopters[i]] = state.adopted_at[state.adopters[i]];
   }
 }
@@ -917,11 +924,14 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
       if (opt.on_replicate_done) opt.on_replicate_done(finished.fetch_add(1, std::memory_order_relaxed) + 1);
     }
   };
+  const std::uint32_t first = opt.first_replicate, last = first + opt.replicates;
+  if (last < first) throw InputError("run: replicates " + std::to_string(first) + " + " +
+                                     std::to_string(opt.replicates) + " exceed 2^32");
   if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, opt.replicates, 1),
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(first, last, 1),
                       [&](const tbb::blocked_range<std::uint32_t>& range) { run(range.begin(), range.end()); });
   } else {
-    run(0, opt.replicates);
+    run(first, last);
   }
   return result;
 }

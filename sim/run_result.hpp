@@ -78,6 +78,11 @@ struct RunResult {
     return (static_cast<std::size_t>(replicate) * layers() + layer) * columns() + static_cast<std::size_t>(t);
   }
 
+  /// Appends the rows of `later`, a run of the same scenario over the replicates that follow
+  /// this one's (EngineOptions::first_replicate): every per-replicate field is replicate-major,
+  /// so the joined result equals one run over both ranges. @throws Error if the shapes differ.
+  void append_replicates(RunResult&& later);
+
   [[nodiscard]] std::size_t columns() const noexcept { return static_cast<std::size_t>(steps) + 1; }
   [[nodiscard]] std::size_t at(std::uint32_t replicate, Step t) const noexcept {
     return replicate * columns() + static_cast<std::size_t>(t);

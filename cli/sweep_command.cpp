@@ -38,6 +38,10 @@ constexpr NodeId kLargeNetwork = 1'000'000;
 constexpr std::uintmax_t kLargeEdgeList = 64u << 20;
 /// Networks kept built for points that share them.
 constexpr std::size_t kNetworkCache = 4;
+/// Replicate ranges each of an MPI sweep's last points is cut into: fine enough that the
+/// ranks finish within about a replicate of each other, coarse enough that each range still
+/// amortises its message and result.
+constexpr std::uint32_t kPiecesPerSplitPoint = 8;
 
 struct Options {
   std::string scenario;
@@ -271,9 +275,10 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     // process's other start-up, so that the clock measures the points and their scheduling.
     tbb::parallel_for(0U, threads, [](unsigned) {});
     PointComputer computer(plan, std::max<std::size_t>(kNetworkCache, 2 * lanes));
-    PointQueue queue;
+    WorkQueue queue;
 
     if (rank != 0) {  // a worker rank: points from rank 0, results back to it
+      mpi->deal_first(queue, lanes);
       Outbox outbox;
       std::exception_ptr comm_error;
       std::thread comm([&] {
@@ -302,11 +307,16 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     std::vector<std::uint32_t> todo;
     for (const std::uint32_t p : mine)
       if (!done.contains(p)) todo.push_back(p);
-    queue.push(todo);
+    // Whole points, except with several ranks: there the last two points per lane of every
+    // rank go out as replicate ranges, so that no rank computes a last whole point while the
+    // others have nothing left (the lanes of one process already share a point's replicates).
+    const std::size_t split_tail = ranks > 1 ? 2 * std::size_t{lanes} * static_cast<std::size_t>(ranks) : 0;
+    queue.push(work_units(todo, plan.replicates, split_tail, kPiecesPerSplitPoint));
     queue.close();
 
     Progress progress("sweep", mine.size(), "points", Progress::wanted(o.quiet));
-    Collector collector(mine, std::move(prepared.resumed), std::move(prepared.checkpoint), &progress);
+    Collector collector(mine, plan.replicates, std::move(prepared.resumed), std::move(prepared.checkpoint), &progress);
+    if (ranks > 1) mpi->deal_first(queue, lanes);  // the other ranks start at once
     const auto t0 = std::chrono::steady_clock::now();
     std::pair<std::string, int> remote_error{"", 0};
     std::exception_ptr comm_error, local_error;

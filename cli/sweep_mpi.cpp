@@ -5,9 +5,11 @@
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "sim/error.hpp"
@@ -44,15 +46,15 @@ namespace {
 
 enum Tag : int { kRequest = 1, kAssign = 2, kResult = 3, kError = 4, kDone = 5 };
 /// How often the communication threads look for messages. Each wake-up preempts a lane on a
-/// machine whose cores all simulate, so they wake rarely while points flow, and often only
-/// where a lane waits for them: a rank asks for points while it still holds four per lane,
+/// machine whose cores all simulate, so they wake rarely while work flows, and often only
+/// where a lane waits for them: a rank asks for work while it still holds four units per lane,
 /// which hides a reply's latency of up to kSteadyPoll; a rank whose lanes are starved, and
 /// the sweep's end, are polled every kStarvedPoll.
 constexpr auto kStarvedPoll = std::chrono::microseconds(50);
 constexpr auto kReplyPoll = std::chrono::microseconds(200);
 constexpr auto kSteadyPoll = std::chrono::microseconds(1000);
-/// Points left per rank below which rank 0 answers promptly: the sweep's end, where ranks ask
-/// for one point per lane at a time and the last results are coming.
+/// Units left per rank below which rank 0 answers promptly and hands out fair shares: the
+/// sweep's end, where the last results are coming.
 constexpr std::size_t kEndingPerRank = 16;
 
 void check(int status, const char* call) {
@@ -106,7 +108,38 @@ std::string MpiSession::broadcast(const std::string& text) {
   return out;
 }
 
-std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector& collector) {
+void MpiSession::deal_first(WorkQueue& queue, unsigned lanes) {
+  static_assert(std::is_trivially_copyable_v<WorkUnit> && sizeof(WorkUnit) == 3 * sizeof(std::uint32_t));
+  // Rank 0: each other rank's share, as (point, first replicate, count) triples, ranks in order.
+  std::string deal;
+  if (rank_ == 0) {
+    const auto ranks = static_cast<std::size_t>(size_);
+    const std::size_t share =
+        std::clamp<std::size_t>(queue.size() / (4 * ranks), 2 * std::size_t{lanes}, 256);  // as a first request gets
+    for (int r = 1; r < size_; ++r) {
+      const std::vector<WorkUnit> units = queue.take(share);
+      const auto count = static_cast<std::uint32_t>(units.size());
+      deal.append(reinterpret_cast<const char*>(&count), sizeof count);
+      deal.append(reinterpret_cast<const char*>(units.data()), units.size() * sizeof(WorkUnit));
+    }
+  }
+  deal = broadcast(deal);
+  if (rank_ == 0) return;
+  std::size_t at = 0;
+  for (int r = 1; r <= rank_; ++r) {
+    std::uint32_t count = 0;
+    std::memcpy(&count, deal.data() + at, sizeof count);
+    at += sizeof count;
+    if (r == rank_) {
+      std::vector<WorkUnit> units(count);
+      std::memcpy(units.data(), deal.data() + at, count * sizeof(WorkUnit));
+      queue.push(units);
+    }
+    at += count * sizeof(WorkUnit);
+  }
+}
+
+std::pair<std::string, int> MpiSession::coordinate(WorkQueue& queue, Collector& collector) {
   std::pair<std::string, int> error{"", 0};
   int active = size_ - 1;
   while (active > 0) {
@@ -123,14 +156,19 @@ std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector&
       case kRequest: {
         int want = 0;
         check(MPI_Recv(&want, 1, MPI_INT, from, kRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
-        // Guided self-scheduling: big batches early, single points at the end.
+        // Guided self-scheduling: big batches early; at the end a fair share of what is left,
+        // so that a rank asks rarely there (a reply can take a scheduler slice, milliseconds,
+        // to come while every core simulates) and the ranks run out together.
         const std::size_t left = queue.size();
-        const std::size_t batch =
-            std::clamp<std::size_t>(left / (4 * static_cast<std::size_t>(size_)), static_cast<std::size_t>(std::max(want, 1)), 256);
-        // The reply: how many points rank 0 still has after this batch, then the batch.
+        const auto ranks = static_cast<std::size_t>(size_);
+        const auto wanted = static_cast<std::size_t>(std::max(want, 1));
+        const std::size_t batch = left <= kEndingPerRank * ranks
+                                      ? std::max(wanted, (left + ranks - 1) / ranks)
+                                      : std::clamp<std::size_t>(left / (4 * ranks), wanted, 256);
+        // The reply: how many units rank 0 still has after this batch, then the batch's units
+        // as (point, first replicate, count).
         std::vector<std::uint32_t> reply{0};
-        const std::vector<std::uint32_t> points = queue.take(batch);
-        reply.insert(reply.end(), points.begin(), points.end());
+        for (const WorkUnit& u : queue.take(batch)) reply.insert(reply.end(), {u.point, u.first, u.count});
         reply[0] = static_cast<std::uint32_t>(std::min<std::size_t>(queue.size(), UINT32_MAX));
         check(MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_UINT32_T, from, kAssign, MPI_COMM_WORLD),
               "MPI_Send");
@@ -159,12 +197,12 @@ std::pair<std::string, int> MpiSession::coordinate(PointQueue& queue, Collector&
   return error;
 }
 
-void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
+void MpiSession::serve(WorkQueue& queue, Outbox& outbox, unsigned lanes) {
   bool requested = false, exhausted = false, error_sent = false;
   std::size_t low_water = 4 * std::size_t{lanes};
-  bool ending = false;  // rank 0 has only a few points left: ask for one per lane at a time
+  bool ending = false;  // rank 0 has only a few units left: ask for one per lane at a time
   // Results in flight. Non-blocking: a send larger than MPI's eager limit waits for rank 0
-  // to receive it, and meanwhile this thread must go on asking for points.
+  // to receive it, and meanwhile this thread must go on asking for work.
   struct Sending {
     std::string bytes;
     MPI_Request request = MPI_REQUEST_NULL;
@@ -191,7 +229,7 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
       error_sent = true;
       queue.cancel();
     }
-    // Ask while four points per lane (or half the last batch) are still queued: a reply's
+    // Ask while four units per lane (or half the last batch) are still queued: a reply's
     // latency (polling, a busy rank 0, a loaded machine) then hides behind their simulation.
     if (!exhausted && !error_sent && !requested && queue.size() <= low_water) {
       const int want = static_cast<int>(ending ? lanes : 2 * lanes);
@@ -210,18 +248,19 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
         requested = false;
         busy = true;
         const std::size_t left = reply.empty() ? 0 : reply[0];
-        const std::span<const std::uint32_t> points = std::span(reply).subspan(reply.empty() ? 0 : 1);
-        queue.push(points);
+        std::vector<WorkUnit> units;
+        for (std::size_t i = 1; i + 2 < reply.size(); i += 3) units.push_back({reply[i], reply[i + 1], reply[i + 2]});
+        queue.push(units);
         if (left == 0) {  // rank 0 has nothing more: no need to ask again
           exhausted = true;
           queue.close();
         } else if (left < 4 * std::size_t{lanes} * static_cast<std::size_t>(size_)) {
-          // The last few: keep one point per lane in reserve, not more, so the ranks finish
-          // together instead of this one working through a reserve while the others idle.
-          low_water = lanes;
+          // The last few: ask again at half the share, or one unit per lane, so the reply comes
+          // before the lanes run dry and no rank keeps a reserve while the others idle.
+          low_water = std::max<std::size_t>(lanes, units.size() / 2);
           ending = true;
         } else {
-          low_water = std::max(4 * std::size_t{lanes}, points.size() / 2);
+          low_water = std::max(4 * std::size_t{lanes}, units.size() / 2);
         }
       }
     }
@@ -240,7 +279,7 @@ void MpiSession::serve(PointQueue& queue, Outbox& outbox, unsigned lanes) {
     } else if (requested || exhausted || error_sent) {
       std::this_thread::sleep_for(kReplyPoll);  // a reply, or sends, under way
     } else {
-      queue.wait_low(low_water, kSteadyPoll);  // woken as soon as the lanes need points
+      queue.wait_low(low_water, kSteadyPoll);  // woken as soon as the lanes need work
     }
   }
 }
@@ -254,9 +293,10 @@ MpiSession::MpiSession() {
 }
 MpiSession::~MpiSession() = default;
 bool MpiSession::all(bool ok) { return ok; }
+void MpiSession::deal_first(WorkQueue&, unsigned) {}
 std::string MpiSession::broadcast(const std::string& text) { return text; }
-std::pair<std::string, int> MpiSession::coordinate(PointQueue&, Collector&) { return {"", 0}; }
-void MpiSession::serve(PointQueue&, Outbox&, unsigned) {}
+std::pair<std::string, int> MpiSession::coordinate(WorkQueue&, Collector&) { return {"", 0}; }
+void MpiSession::serve(WorkQueue&, Outbox&, unsigned) {}
 
 #endif
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/sweep_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <tbb/blocked_range.h>
@@ -13,43 +14,64 @@
 
 namespace wom::cli {
 
-// ---- PointQueue -------------------------------------------------------------------------------
+// ---- work units -------------------------------------------------------------------------------
 
-void PointQueue::push(std::span<const std::uint32_t> points) {
+std::vector<WorkUnit> work_units(std::span<const std::uint32_t> points, std::uint32_t replicates,
+                                 std::size_t split_tail, std::uint32_t pieces) {
+  std::vector<WorkUnit> units;
+  const std::size_t whole = points.size() - std::min(split_tail, points.size());
+  pieces = std::clamp<std::uint32_t>(pieces, 1, std::max<std::uint32_t>(replicates, 1));
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (i < whole) {
+      units.push_back({points[i], 0, replicates});
+      continue;
+    }
+    for (std::uint32_t k = 0; k < pieces; ++k) {  // piece k: [k R / pieces, (k+1) R / pieces)
+      const auto begin = static_cast<std::uint32_t>(std::uint64_t{k} * replicates / pieces);
+      const auto end = static_cast<std::uint32_t>(std::uint64_t{k + 1} * replicates / pieces);
+      units.push_back({points[i], begin, end - begin});
+    }
+  }
+  return units;
+}
+
+// ---- WorkQueue --------------------------------------------------------------------------------
+
+void WorkQueue::push(std::span<const WorkUnit> units) {
   {
     const std::lock_guard lock(mutex_);
     if (closed_) return;  // cancelled: whatever still arrives is not wanted
-    points_.insert(points_.end(), points.begin(), points.end());
+    units_.insert(units_.end(), units.begin(), units.end());
   }
   ready_.notify_all();
 }
 
-std::optional<std::uint32_t> PointQueue::pop() {
+std::optional<WorkUnit> WorkQueue::pop() {
   std::unique_lock lock(mutex_);
-  ready_.wait(lock, [&] { return !points_.empty() || closed_; });
-  if (points_.empty()) return std::nullopt;
-  const std::uint32_t p = points_.front();
-  points_.pop_front();
-  if (points_.size() == low_water_) low_.notify_all();
-  return p;
+  ready_.wait(lock, [&] { return !units_.empty() || closed_; });
+  if (units_.empty()) return std::nullopt;
+  const WorkUnit unit = units_.front();
+  units_.pop_front();
+  if (units_.size() == low_water_) low_.notify_all();
+  return unit;
 }
 
-void PointQueue::wait_low(std::size_t n, std::chrono::microseconds timeout) {
+void WorkQueue::wait_low(std::size_t n, std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
   low_water_ = n;
-  low_.wait_for(lock, timeout, [&] { return points_.size() <= n || closed_; });
+  low_.wait_for(lock, timeout, [&] { return units_.size() <= n || closed_; });
   low_water_ = 0;
 }
 
-std::vector<std::uint32_t> PointQueue::take(std::size_t n) {
+std::vector<WorkUnit> WorkQueue::take(std::size_t n) {
   const std::lock_guard lock(mutex_);
-  n = std::min(n, points_.size());
-  std::vector<std::uint32_t> out(points_.begin(), points_.begin() + static_cast<std::ptrdiff_t>(n));
-  points_.erase(points_.begin(), points_.begin() + static_cast<std::ptrdiff_t>(n));
+  n = std::min(n, units_.size());
+  std::vector<WorkUnit> out(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(n));
+  units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(n));
   return out;
 }
 
-void PointQueue::close() {
+void WorkQueue::close() {
   {
     const std::lock_guard lock(mutex_);
     closed_ = true;
@@ -57,24 +79,24 @@ void PointQueue::close() {
   ready_.notify_all();
 }
 
-void PointQueue::cancel() {
+void WorkQueue::cancel() {
   {
     const std::lock_guard lock(mutex_);
-    points_.clear();
+    units_.clear();
     closed_ = true;
   }
   ready_.notify_all();
 }
 
-std::size_t PointQueue::size() const {
+std::size_t WorkQueue::size() const {
   const std::lock_guard lock(mutex_);
-  return points_.size();
+  return units_.size();
 }
 
 // ---- PointComputer ----------------------------------------------------------------------------
 
-SweepPointResult PointComputer::compute(std::uint32_t index) {
-  const SweepPoint& point = plan_.points.at(index);
+SweepPointResult PointComputer::compute(const WorkUnit& unit) {
+  const SweepPoint& point = plan_.points.at(unit.point);
   Prepared prepared;
   double build_seconds = 0.0;
   std::shared_future<Prepared> ready, donor;
@@ -131,18 +153,27 @@ SweepPointResult PointComputer::compute(std::uint32_t index) {
   // everything [run] says for this point.
   EngineOptions options = prepared->engine_options();
   options.steps = s.run.steps;
-  options.replicates = plan_.replicates;
+  options.first_replicate = unit.first;
+  options.replicates = unit.count;
   options.seed = point.seed;
   options.step_hours = s.run.step_hours;
   options.stop_when_quiet = s.run.stop_when_quiet;
+  // Sweep files hold neither per-agent data nor referral trees.
   options.record_adoption_steps = false;
+  options.record_referral_tree = false;
   options.record_series = true;
 
   SweepPointResult result;
   const auto t0 = std::chrono::steady_clock::now();
   result.run = prepared->simulate(s, options);
   result.simulate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  result.point = index;
+  // Nor per-layer series: dropped here, so that a unit computed on this rank and one decoded
+  // from another (encode_point carries what sweep files hold) have the same shape.
+  result.run.layer_names.clear();
+  result.run.layer_adoptions.clear();
+  result.run.total_layer_adoptions.clear();
+  result.point = unit.point;
+  result.first_replicate = unit.first;
   result.seed = point.seed;
   result.arcs = arcs_of(prepared->graph());  // n(n-1) on the implicit complete graph
   result.directed = prepared->graph().directed();
@@ -157,17 +188,17 @@ std::size_t PointComputer::networks_built() const {
 
 // ---- lanes ------------------------------------------------------------------------------------
 
-void run_lanes(PointQueue& queue, PointComputer& computer, unsigned lanes,
+void run_lanes(WorkQueue& queue, PointComputer& computer, unsigned lanes,
                const std::function<void(SweepPointResult&&)>& done) {
   std::mutex mutex;
   std::exception_ptr error;
   const auto lane = [&] {
-    while (const auto point = queue.pop()) {
+    while (const auto unit = queue.pop()) {
       try {
         SweepPointResult result;
         // Isolated: a lane waiting for its own replicates never picks up another lane's
-        // point, which would hold this point's result back until that one finished.
-        tbb::this_task_arena::isolate([&] { result = computer.compute(*point); });
+        // unit, which would hold this unit's result back until that one finished.
+        tbb::this_task_arena::isolate([&] { result = computer.compute(*unit); });
         done(std::move(result));
       } catch (...) {
         const std::lock_guard lock(mutex);
@@ -193,9 +224,11 @@ namespace {
 constexpr auto kWriterPeriod = std::chrono::milliseconds(20);
 }  // namespace
 
-Collector::Collector(std::vector<std::uint32_t> points, std::vector<SweepPointResult> resumed,
-                     std::optional<SweepCheckpoint> checkpoint, Progress* progress)
+Collector::Collector(std::vector<std::uint32_t> points, std::uint32_t replicates,
+                     std::vector<SweepPointResult> resumed, std::optional<SweepCheckpoint> checkpoint,
+                     Progress* progress)
     : points_(std::move(points)),
+      replicates_(replicates),
       results_(points_.size()),
       have_(points_.size(), 0),
       resumed_(resumed.size()),
@@ -236,6 +269,31 @@ void Collector::store(SweepPointResult&& result, std::string bytes) {
   {
     const std::lock_guard lock(mutex_);
     if (have_[slot]) return;  // already have it
+    if (result.run.replicates != replicates_) {
+      // A replicate range: kept until the point's ranges cover all its replicates, then
+      // joined in replicate order (the checkpoint holds whole points only).
+      std::vector<SweepPointResult>& parts = parts_[slot];
+      parts.push_back(std::move(result));
+      std::uint32_t have = 0;
+      for (const SweepPointResult& p : parts) have += p.run.replicates;
+      if (have < replicates_) return;
+      std::sort(parts.begin(), parts.end(),
+                [](const SweepPointResult& a, const SweepPointResult& b) { return a.first_replicate < b.first_replicate; });
+      result = std::move(parts.front());
+      for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (parts[i].first_replicate != result.first_replicate + result.run.replicates) {
+          throw Error("sweep: the replicate ranges of point " + std::to_string(result.point) + " do not tile it");
+        }
+        result.run.append_replicates(std::move(parts[i].run));
+        result.build_seconds += parts[i].build_seconds;
+        result.simulate_seconds += parts[i].simulate_seconds;
+      }
+      parts_.erase(slot);
+      if (result.first_replicate != 0 || result.run.replicates != replicates_) {
+        throw Error("sweep: the replicate ranges of point " + std::to_string(result.point) + " do not tile it");
+      }
+      bytes.clear();  // encoded by the writer, whole
+    }
     results_[slot] = std::move(result);
     have_[slot] = 1;
     pending_.emplace_back(slot, std::move(bytes));

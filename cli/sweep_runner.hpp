@@ -31,20 +31,34 @@ namespace wom::cli {
 
 class Progress;
 
-/// Point indices waiting to be simulated. Lanes pop one at a time (waiting while it is empty
-/// but open); the MPI coordinator takes batches for other ranks.
-class PointQueue {
+/// Replicates `first` .. `first + count - 1` of point `point`: what a lane simulates at once.
+/// Usually a whole point; an MPI sweep splits its last points into replicate ranges so that
+/// the ranks finish together (EngineOptions::first_replicate).
+struct WorkUnit {
+  std::uint32_t point = 0;
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+
+/// The units of `points`, whole, except that the last `split_tail` points are each cut into up
+/// to `pieces` replicate ranges of near-equal size.
+std::vector<WorkUnit> work_units(std::span<const std::uint32_t> points, std::uint32_t replicates,
+                                 std::size_t split_tail, std::uint32_t pieces);
+
+/// Work waiting to be simulated. Lanes pop one unit at a time (waiting while it is empty but
+/// open); the MPI coordinator takes batches for other ranks.
+class WorkQueue {
  public:
-  /// Adds points (ignored once closed).
-  void push(std::span<const std::uint32_t> points);
-  /// The next point; waits while the queue is empty and open; nullopt once closed and empty.
-  std::optional<std::uint32_t> pop();
-  /// Up to `n` points without waiting.
-  std::vector<std::uint32_t> take(std::size_t n);
-  /// Waits up to `timeout` until at most `n` points are queued (or it is closed): a rank's
-  /// communication thread sleeps here until its lanes need more points.
+  /// Adds units (ignored once closed).
+  void push(std::span<const WorkUnit> units);
+  /// The next unit; waits while the queue is empty and open; nullopt once closed and empty.
+  std::optional<WorkUnit> pop();
+  /// Up to `n` units without waiting.
+  std::vector<WorkUnit> take(std::size_t n);
+  /// Waits up to `timeout` until at most `n` units are queued (or it is closed): a rank's
+  /// communication thread sleeps here until its lanes need more work.
   void wait_low(std::size_t n, std::chrono::microseconds timeout);
-  /// No more points will come.
+  /// No more units will come.
   void close();
   /// Drops what is queued and closes (an error stops the sweep).
   void cancel();
@@ -55,7 +69,7 @@ class PointQueue {
   std::condition_variable ready_;
   std::condition_variable low_;
   std::size_t low_water_ = 0;  ///< a wait_low is waiting for this size
-  std::deque<std::uint32_t> points_;
+  std::deque<WorkUnit> units_;
   bool closed_ = false;
 };
 
@@ -66,8 +80,8 @@ class PointQueue {
 class PointComputer {
  public:
   PointComputer(const SweepPlan& plan, std::size_t cache_size) : plan_(plan), cache_size_(cache_size) {}
-  /// All replicates of point `point`. Thread-safe.
-  [[nodiscard]] SweepPointResult compute(std::uint32_t point);
+  /// The unit's replicates of its point. Thread-safe.
+  [[nodiscard]] SweepPointResult compute(const WorkUnit& unit);
   /// Networks generated (or read) so far, not counting copies.
   [[nodiscard]] std::size_t networks_built() const;
 
@@ -86,26 +100,28 @@ class PointComputer {
   std::size_t built_ = 0;
 };
 
-/// Runs `lanes` lanes concurrently (TBB tasks), each taking points from `queue` until it is
+/// Runs `lanes` lanes concurrently (TBB tasks), each taking units from `queue` until it is
 /// closed and empty, simulating each inside its own task isolation and passing the result
 /// to `done`. The first exception cancels the queue and is rethrown once every lane stopped.
-void run_lanes(PointQueue& queue, PointComputer& computer, unsigned lanes,
+void run_lanes(WorkQueue& queue, PointComputer& computer, unsigned lanes,
                const std::function<void(SweepPointResult&&)>& done);
 
-/// Rank 0's store of finished points. A background thread appends each to the checkpoint
-/// (group commit: whatever arrived while the last write was syncing goes in the next).
+/// Rank 0's store of finished points. Replicate ranges of a point are joined once all have
+/// arrived. A background thread appends each whole point to the checkpoint (group commit:
+/// whatever arrived while the last write was syncing goes in the next).
 class Collector {
  public:
-  /// `points`: this sweep's (or shard's) points, sorted; `resumed`: read from the checkpoint.
-  Collector(std::vector<std::uint32_t> points, std::vector<SweepPointResult> resumed,
+  /// `points`: this sweep's (or shard's) points, sorted, of `replicates` replicates each;
+  /// `resumed`: read from the checkpoint.
+  Collector(std::vector<std::uint32_t> points, std::uint32_t replicates, std::vector<SweepPointResult> resumed,
             std::optional<SweepCheckpoint> checkpoint, Progress* progress);
   ~Collector();
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
 
-  /// A point computed here. Thread-safe.
+  /// A unit computed here. Thread-safe.
   void add(SweepPointResult&& result);
-  /// A point computed on another rank, as encoded there. Thread-safe.
+  /// A unit computed on another rank, as encoded there. Thread-safe.
   void add_encoded(std::string&& bytes);
   /// Waits until every point is in the checkpoint; rethrows a checkpoint write error.
   void finish();
@@ -121,6 +137,9 @@ class Collector {
   void write_loop();
 
   const std::vector<std::uint32_t> points_;
+  const std::uint32_t replicates_;
+  /// Replicate ranges of points not yet complete, by slot.
+  std::map<std::size_t, std::vector<SweepPointResult>> parts_;
   /// One slot per point (no allocation per point); have_[i]: slot i holds a result.
   std::vector<SweepPointResult> results_;
   std::vector<std::uint8_t> have_;

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 constexpr char kMagic[8] = {'W', 'O', 'M', 'C', 'K', 'P', 'T', '1'};
 constexpr std::uint32_t kRecordMagic = 0x50575357u;  // "WSWP" read little-endian
-constexpr std::uint32_t kEncodingVersion = 2;
+constexpr std::uint32_t kEncodingVersion = 3;
 constexpr std::size_t kRecordHeader = 16;
 /// A record longer than this is garbage (a point's results compress far below it).
 constexpr std::uint32_t kMaxRecord = 1u << 30;
@@ -199,6 +199,7 @@ std::string encode_point(const SweepPointResult& p) {
   w.put(static_cast<std::uint8_t>(p.directed ? 1 : 0));
   w.put(p.build_seconds);
   w.put(p.simulate_seconds);
+  w.put(p.first_replicate);
   w.put(static_cast<std::uint64_t>(run.agents));
   w.put(run.replicates);
   w.put(static_cast<std::int32_t>(run.steps));
@@ -248,6 +249,7 @@ SweepPointResult decode_point(std::string_view bytes) {
   p.directed = r.get<std::uint8_t>() != 0;
   p.build_seconds = r.get<double>();
   p.simulate_seconds = r.get<double>();
+  p.first_replicate = r.get<std::uint32_t>();
   RunResult& run = p.run;
   run.agents = static_cast<NodeId>(r.get<std::uint64_t>());
   run.replicates = r.get<std::uint32_t>();

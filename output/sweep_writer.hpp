@@ -41,7 +41,10 @@ struct SweepPointResult {
   std::uint64_t seed = 0;          ///< the point's master seed
   std::uint64_t arcs = 0;          ///< arcs of the point's network
   bool directed = false;
-  RunResult run;                   ///< all replicates (agents, series, summaries)
+  /// The replicates in `run` are first_replicate .. first_replicate + run.replicates - 1: all
+  /// of them, except in a replicate range on its way to rank 0 (WorkUnit).
+  std::uint32_t first_replicate = 0;
+  RunResult run;                   ///< its replicates (agents, series, summaries)
   double build_seconds = 0.0;      ///< network built for this point (0 when it was shared)
   double simulate_seconds = 0.0;   ///< wall time of simulating its replicates
 };

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -39,26 +40,36 @@ namespace wom {
 class Bass {
  public:
   enum class Form { kHazard, kIndependent };
-  /// Pressure cells count each non-adopter's adopted in-neighbours (CSR graphs).
-  static constexpr bool kUsesPressure = true;
+  /// Bass counts adopted in-neighbours in its own 4-byte array (Workspace::adopted_in), not in
+  /// the engine's 8-byte pressure cells: the counting is one random increment per arc, and the
+  /// smaller array stays in cache on graphs twice as large.
+  static constexpr bool kUsesPressure = false;
   struct Replicate {
     std::uint64_t adoption_key;
   };
-  /// The agents that have not adopted, ascending; filled at step 1, compacted every step.
   struct Workspace {
-    explicit Workspace(NodeId n) : pending(n) {}
+    explicit Workspace(NodeId n) : pending(n), adopted_in(n, 0) {}
+    /// O(N), like the sweep of every non-adopter that each step makes anyway.
     void reset() {
       pending.clear();
+      if (started) std::fill(adopted_in.begin(), adopted_in.end(), 0U);
       started = false;
     }
+    /// The agents that have not adopted, ascending; filled at step 1, compacted every step.
     AgentList pending;
+    /// m_v: agent v's in-neighbours adopted by the step before (CSR graphs).
+    std::vector<std::uint32_t> adopted_in;
+    std::vector<std::size_t> kept_in_block;  ///< a parallel sweep's blocks, compacted
     bool started = false;
   };
 
   /// @param p, q rates per period; @param period_steps steps per period (Δ = 1/period_steps).
   /// The scenario validator ensures Δ·(p + q) <= 1, so every P is a probability.
   Bass(double p, double q, double period_steps, Form form, const Graph& graph)
-      : p_(p / period_steps), q_(q / period_steps), form_(form), in_degree_(graph) {}
+      : p_(p / period_steps), q_(q / period_steps), form_(form), in_degree_(graph) {
+    q_over_k_.resize(kDegreeTable);
+    for (std::size_t k = 1; k < kDegreeTable; ++k) q_over_k_[k] = q_ / static_cast<double>(k);
+  }
 
   [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
     return {stream_key(seed, replicate, Stream::kAdoption)};
@@ -66,9 +77,10 @@ class Bass {
 
   /// Per-step adoption probability with m of k in-neighbours adopted.
   [[nodiscard]] double probability(std::uint64_t m, std::uint64_t k) const noexcept {
-    if (k == 0) return p_;
-    if (form_ == Form::kHazard) return std::min(1.0, p_ + q_ * static_cast<double>(m) / static_cast<double>(k));
-    return 1.0 - (1.0 - p_) * std::pow(1.0 - q_ / static_cast<double>(k), static_cast<double>(m));
+    if (k == 0 || m == 0) return p_;  // both forms give exactly p then
+    const double q_k = k < kDegreeTable ? q_over_k_[k] : q_ / static_cast<double>(k);
+    if (form_ == Form::kHazard) return std::min(1.0, p_ + q_k * static_cast<double>(m));
+    return 1.0 - (1.0 - p_) * std::pow(1.0 - q_k, static_cast<double>(m));
   }
 
   template <class Ctx>
@@ -94,31 +106,36 @@ class Bass {
       std::atomic<std::uint64_t> arcs{0};
       tbb::this_task_arena::isolate([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(fb, fe, 32), [&](const auto& r) {
-          arcs.fetch_add(count<true>(g, s, ctx.step, r.begin(), r.end()), std::memory_order_relaxed);
+          arcs.fetch_add(count<true>(g, s, ws.adopted_in.data(), r.begin(), r.end()), std::memory_order_relaxed);
         });
       });
       report.exposures = arcs.load();
     } else {
-      report.exposures = count<false>(g, s, ctx.step, fb, fe);
+      report.exposures = count<false>(g, s, ws.adopted_in.data(), fb, fe);
     }
 
-    // 2. Every non-adopter draws.
+    // 2. Every non-adopter draws, and the pending list keeps those who did not adopt (in
+    // blocks over threads, each compacted in place, then joined in order).
     const std::uint64_t key = derive(ctx.replicate.adoption_key, static_cast<std::uint64_t>(ctx.step));
     const std::size_t np = ws.pending.size();
-    if (ctx.may_split && np >= 16 * ctx.parallel_frontier) {
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, np, 4096),
-                          [&](const auto& r) { sweep<true>(ctx, key, r.begin(), r.end()); });
-      });
-    } else {
-      sweep<false>(ctx, key, 0, np);
-    }
-
-    // 3. Drop the adopters from the pending list (serial, order kept).
     std::size_t kept = 0;
-    NodeId* pending = ws.pending.data();
-    for (std::size_t i = 0; i < np; ++i)
-      if (s.adopted_at[pending[i]] == kNever) pending[kept++] = pending[i];
+    if (ctx.may_split && np >= 16 * ctx.parallel_frontier) {
+      const std::size_t blocks = (np + kSweepBlock - 1) / kSweepBlock;
+      ws.kept_in_block.resize(blocks);
+      tbb::this_task_arena::isolate([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const auto& r) {
+          for (std::size_t b = r.begin(); b != r.end(); ++b)
+            ws.kept_in_block[b] = sweep<true>(ctx, key, b * kSweepBlock, std::min(np, (b + 1) * kSweepBlock));
+        });
+      });
+      NodeId* pending = ws.pending.data();
+      for (std::size_t b = 0; b < blocks; ++b) {
+        std::copy_n(pending + b * kSweepBlock, ws.kept_in_block[b], pending + kept);  // never overlaps ahead
+        kept += ws.kept_in_block[b];
+      }
+    } else {
+      kept = sweep<false>(ctx, key, 0, np);
+    }
     ws.pending.truncate(kept);
     return report;
   }
@@ -145,59 +162,98 @@ class Bass {
     const Graph& g = ctx.graph;
     const double u = to_unit(draw64(derive(ctx.replicate.adoption_key, static_cast<std::uint64_t>(ctx.step)), v));
     const double prob = g.implicit_complete() ? probability(ctx.frontier_end, g.num_nodes() - 1)
-                                              : probability(ctx.state.pressure[v].pressure, in_degree_(g, v));
+                                              : probability(ctx.workspace->adopted_in[v], in_degree_(g, v));
     if (u < p_) return OwnCause::kSpontaneous;
     return u < prob ? OwnCause::kNeighbours : OwnCause::kNone;
   }
 
  private:
-  /// Counts m_v for the non-adopters, and for the agents a channel converted in this step (so
-  /// attribution can replay their own draw).
+  /// Counts m_v: one increment per arc of the step's new adopters. Adopters' counts are
+  /// incremented too, rather than checked first: nothing reads them but attribution's replay
+  /// of a channel-converted agent's own draw (which needs them), and the check would be a
+  /// second random access per arc, the loop's main cost.
   template <bool kParallel>
-  static std::uint64_t count(const Graph& g, ReplicateState& s, Step t, std::size_t begin, std::size_t end) {
+  static std::uint64_t count(const Graph& g, const ReplicateState& s, std::uint32_t* adopted_in, std::size_t begin,
+                             std::size_t end) {
     std::uint64_t arcs = 0;
+    const NodeId* adopters = s.adopters.data();
+    // Each adopter's arcs are a cache miss away (the adopters are scattered over the graph):
+    // its offsets are fetched 16 adopters ahead and its heads 8 ahead, so misses overlap.
+    constexpr std::size_t kOffsetsAhead = 16, kHeadsAhead = 8;
     for (std::size_t i = begin; i < end; ++i) {
-      const NodeId u = s.adopters[i];
+      if (i + kOffsetsAhead < end) g.prefetch_offsets(adopters[i + kOffsetsAhead]);
+      if (i + kHeadsAhead < end) g.prefetch_heads(adopters[i + kHeadsAhead]);
+      const NodeId u = adopters[i];
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
-        const Step at = s.adopted_at[v];  // nobody adopts while counting
-        if (at != kNever && at != t) continue;
-        std::uint32_t old;
         if constexpr (kParallel) {
-          old = std::atomic_ref<std::uint32_t>(s.pressure[v].pressure).fetch_add(1, std::memory_order_relaxed);
+          std::atomic_ref<std::uint32_t>(adopted_in[v]).fetch_add(1, std::memory_order_relaxed);
         } else {
-          old = s.pressure[v].pressure++;
+          ++adopted_in[v];
         }
-        if (old == 0) s.template touch<kParallel>(v);
       }
     }
     return arcs;
   }
 
+  /// Draws for the pending agents [begin, end) of the step: those who adopt (or whom a channel
+  /// converted before the step) leave, the others move up to [begin, begin + kept), in order.
+  /// Returns kept.
   template <bool kParallel, class Ctx>
-  void sweep(const Ctx& ctx, std::uint64_t key, std::size_t begin, std::size_t end) const {
+  std::size_t sweep(const Ctx& ctx, std::uint64_t key, std::size_t begin, std::size_t end) const {
     const Graph& g = ctx.graph;
     ReplicateState& s = ctx.state;
-    const NodeId* pending = ctx.workspace->pending.begin();
+    NodeId* pending = ctx.workspace->pending.data();
+    Step* adopted_at = s.adopted_at.data();
     detail::AdopterSink<kParallel> sink(s);
+    std::size_t kept = begin;
+    // Serial: without branches, whose outcome (adopt or not, with probability 0.03-0.4) the
+    // processor would mispredict often. Bass has no activity to defer adoptions (the engine
+    // refuses [population] activity for it), so claiming is storing the step.
+    NodeId* adopters = s.adopters.data();
+    std::size_t adopted = s.adopters_end.load(std::memory_order_relaxed);
+    const auto decide = [&](NodeId v, double prob) {
+      const Step at = adopted_at[v];
+      if constexpr (kParallel) {
+        if (at != kNever) return;  // a channel converted it in this step
+        if (to_unit(draw64(key, v)) < prob) {
+          if (detail::claim<kParallel>(s, v, ctx.step)) sink.push(v);
+          return;
+        }
+        pending[kept++] = v;
+      } else {
+        const bool open = at == kNever;  // else a channel converted it in this step
+        const bool adopt = open & (to_unit(draw64(key, v)) < prob);
+        adopted_at[v] = adopt ? ctx.step : at;
+        adopters[adopted] = v;
+        adopted += adopt;
+        pending[kept] = v;
+        kept += open & !adopt;
+      }
+    };
     if (g.implicit_complete()) {  // one probability for everyone
       const double prob = probability(ctx.frontier_end, g.num_nodes() - 1);
+      for (std::size_t i = begin; i < end; ++i) decide(pending[i], prob);
+    } else {
+      const std::uint32_t* adopted_in = ctx.workspace->adopted_in.data();
       for (std::size_t i = begin; i < end; ++i) {
         const NodeId v = pending[i];
-        if (to_unit(draw64(key, v)) < prob && detail::claim<kParallel>(s, v, ctx.step)) sink.push(v);
+        decide(v, probability(adopted_in[v], in_degree_(g, v)));
       }
-      return;
     }
-    for (std::size_t i = begin; i < end; ++i) {
-      const NodeId v = pending[i];
-      const double prob = probability(s.pressure[v].pressure, in_degree_(g, v));
-      if (to_unit(draw64(key, v)) < prob && detail::claim<kParallel>(s, v, ctx.step)) sink.push(v);
-    }
+    if constexpr (!kParallel) s.adopters_end.store(adopted, std::memory_order_relaxed);
+    return kept - begin;
   }
+
+  /// Pending agents per block of a parallel sweep.
+  static constexpr std::size_t kSweepBlock = 4096;
+  /// q/k is tabled for in-degrees below this (16 KiB): a multiplication, not a division, per draw.
+  static constexpr std::size_t kDegreeTable = 2048;
 
   double p_, q_;  ///< per step: p·Δ, q·Δ
   Form form_;
   InDegrees in_degree_;
+  std::vector<double> q_over_k_;  ///< q·Δ/k for k < kDegreeTable
 };
 
 }  // namespace wom

@@ -286,6 +286,16 @@ namespace detail {
 
 /// Appends newly claimed agents to the adopters array; in parallel steps it batches them so
 /// the shared cursor is touched once per batch, not once per agent.
+/// `yes` if `c`, else `no`, computed without a branch. A loop whose outcome is a coin flip to
+/// the processor (adopt or not) stores through it to its real target or to a scratch one, so
+/// the compiler cannot turn the choice back into a mispredicted branch, as it does with ?:.
+template <class T>
+[[nodiscard]] inline T* branchless_target(bool c, T* yes, T* no) noexcept {
+  const auto mask = std::uintptr_t{0} - static_cast<std::uintptr_t>(c);
+  return reinterpret_cast<T*>((reinterpret_cast<std::uintptr_t>(yes) & mask) |
+                              (reinterpret_cast<std::uintptr_t>(no) & ~mask));
+}
+
 template <bool kParallel>
 class AdopterSink {
  public:

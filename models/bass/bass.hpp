@@ -212,6 +212,7 @@ class Bass {
     // refuses [population] activity for it), so claiming is storing the step.
     NodeId* adopters = s.adopters.data();
     std::size_t adopted = s.adopters_end.load(std::memory_order_relaxed);
+    NodeId unused = kNoNode;
     const auto decide = [&](NodeId v, double prob) {
       const Step at = adopted_at[v];
       if constexpr (kParallel) {
@@ -225,7 +226,9 @@ class Bass {
         const bool open = at == kNever;  // else a channel converted it in this step
         const bool adopt = open & (to_unit(draw64(key, v)) < prob);
         adopted_at[v] = adopt ? ctx.step : at;
-        adopters[adopted] = v;
+        // Not adopters[adopted] unconditionally: with every agent adopted (a channel converted
+        // the last ones), that is one past the end.
+        *detail::branchless_target(adopt, adopters + adopted, &unused) = v;
         adopted += adopt;
         pending[kept] = v;
         kept += open & !adopt;

@@ -157,15 +157,6 @@ class Rumour {
     sink.push(v);
   }
 
-  /// `yes` if `c`, else `no`, by arithmetic: compilers turn a ?: of addresses into a branch,
-  /// which is what the caller avoids.
-  template <class T>
-  static T* select(bool c, T* yes, T* no) noexcept {
-    const auto mask = static_cast<std::uintptr_t>(0) - static_cast<std::uintptr_t>(c);
-    return reinterpret_cast<T*>((reinterpret_cast<std::uintptr_t>(yes) & mask) |
-                                (reinterpret_cast<std::uintptr_t>(no) & ~mask));
-  }
-
   /// Keeps the spreaders still spreading (order kept), then appends `fresh`.
   template <class Workspace>
   static void regroup(Workspace& ws) {
@@ -210,10 +201,10 @@ class Rumour {
       status[u] = static_cast<std::uint8_t>(kStifler - tells);  // kSpreader if it told
       // An ignorant agent has not adopted (seeds and channel converts are spreaders at once,
       // and the rumour takes no activity): its adoption step is stored, not checked.
-      *select(tells, &status[callee], &unused.status) = kSpreader;
-      *select(tells, &told_by[callee], &unused.node) = u;
-      *select(tells, &adopted_at[callee], &unused.step) = ctx.step;
-      *select(tells, &adopters[told], &unused.node) = callee;
+      *detail::branchless_target(tells, &status[callee], &unused.status) = kSpreader;
+      *detail::branchless_target(tells, &told_by[callee], &unused.node) = u;
+      *detail::branchless_target(tells, &adopted_at[callee], &unused.step) = ctx.step;
+      *detail::branchless_target(tells, &adopters[told], &unused.node) = callee;
       heard[told] = callee;
       fresh[told] = callee;
       told += tells ? 1 : 0;

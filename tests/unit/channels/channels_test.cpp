@@ -8,9 +8,11 @@
 #include <doctest/doctest.h>
 #include <tbb/global_control.h>
 
+#include "models/bass/bass.hpp"
 #include "models/channels/campaign.hpp"
 #include "models/independent_cascade/independent_cascade.hpp"
 #include "models/linear_threshold/linear_threshold.hpp"
+#include "models/rumour/rumour.hpp"
 #include "sim/network/generators.hpp"
 #include "sim/network/trust.hpp"
 
@@ -209,4 +211,25 @@ TEST_CASE("channels keep results bit-identical across thread counts") {
   std::uint64_t influencer = 0;
   for (std::uint32_t i = 0; i < a.replicates; ++i) influencer += a.total_channel_adoptions[i * a.channels() + 4];
   CHECK(influencer > 0);
+}
+
+TEST_CASE("a channel that converts every agent leaves the sweeping models nobody to draw for") {
+  // Bass and the rumour store their outcomes without branches; with every agent converted by
+  // the channel before the step, there is no free slot in the adopters list to store into.
+  Setup s = ba_setup();
+  s.channels = {sponsored(1e6, 0.0, 1.0, 1.0)};  // everyone, at brand trust 1, in step 1
+  s.options.replicates = 2;
+  const auto check = [&](const RunResult& r) {
+    for (std::uint32_t i = 0; i < r.replicates; ++i) {
+      CHECK(r.summaries[i].final_adopters == s.graph.num_nodes());
+      // Credited to the channel, or (Bass) to the agent's own draw where it would have adopted
+      // anyway: every adoption once.
+      std::uint64_t credited = 0;
+      for (std::size_t c = 0; c < r.channels(); ++c) credited += r.total_channel_adoptions[i * r.channels() + c];
+      CHECK(credited == s.graph.num_nodes());
+      CHECK(r.total_channel_adoptions[i * r.channels() + 3] > s.graph.num_nodes() * 9 / 10);
+    }
+  };
+  check(run(s, Bass(0.03, 0.38, 1.0, Bass::Form::kHazard, s.graph)));
+  check(run(s, Rumour(Rumour::Update::kRandomSequential)));
 }

@@ -16,6 +16,44 @@
 
 namespace wom {
 
+/// Appends agents to a fixed-capacity array with an atomic end. When kParallel, each thread's
+/// appends go through a batch of 256 (flushed when full and on destruction), so the shared end
+/// is touched once per batch, not once per agent. The agent lists of models (AgentList::Sink)
+/// and the engine's adopters (detail::AdopterSink) append through it.
+template <bool kParallel>
+class BatchedAppend {
+ public:
+  BatchedAppend(NodeId* items, std::atomic<std::size_t>& end) : items_(items), end_(end) {}
+  ~BatchedAppend() { flush(); }
+  BatchedAppend(const BatchedAppend&) = delete;
+  BatchedAppend& operator=(const BatchedAppend&) = delete;
+
+  void push(NodeId v) {
+    if constexpr (!kParallel) {
+      const std::size_t i = end_.load(std::memory_order_relaxed);
+      items_[i] = v;
+      end_.store(i + 1, std::memory_order_relaxed);
+    } else {
+      buffer_[count_++] = v;
+      if (count_ == buffer_.size()) flush();
+    }
+  }
+  void flush() {
+    if constexpr (kParallel) {
+      if (count_ == 0) return;
+      const std::size_t at = end_.fetch_add(count_, std::memory_order_relaxed);
+      std::copy_n(buffer_.begin(), count_, items_ + at);
+      count_ = 0;
+    }
+  }
+
+ private:
+  NodeId* items_;
+  std::atomic<std::size_t>& end_;
+  std::array<NodeId, kParallel ? 256 : 1> buffer_{};
+  std::size_t count_ = 0;
+};
+
 class AgentList {
  public:
   AgentList() = default;
@@ -48,33 +86,9 @@ class AgentList {
 
   /// Appends through a per-thread batch when kParallel (flushed on destruction).
   template <bool kParallel>
-  class Sink {
+  class Sink : public BatchedAppend<kParallel> {
    public:
-    explicit Sink(AgentList& list) : list_(list) {}
-    ~Sink() { flush(); }
-    Sink(const Sink&) = delete;
-    Sink& operator=(const Sink&) = delete;
-    void push(NodeId v) {
-      if constexpr (!kParallel) {
-        list_.push(v);
-      } else {
-        buffer_[count_++] = v;
-        if (count_ == buffer_.size()) flush();
-      }
-    }
-    void flush() {
-      if constexpr (kParallel) {
-        if (count_ == 0) return;
-        const std::size_t at = list_.claim_slots(count_);
-        std::copy_n(buffer_.begin(), count_, list_.items_.begin() + static_cast<std::ptrdiff_t>(at));
-        count_ = 0;
-      }
-    }
-
-   private:
-    AgentList& list_;
-    std::array<NodeId, kParallel ? 256 : 1> buffer_{};
-    std::size_t count_ = 0;
+    explicit Sink(AgentList& list) : BatchedAppend<kParallel>(list.items_.data(), list.end_) {}
   };
 
  private:

@@ -38,6 +38,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "sim/agent_list.hpp"
 #include "sim/campaign.hpp"
 #include "sim/cascade.hpp"
 #include "sim/error.hpp"
@@ -284,8 +285,6 @@ bool may_split_steps();
 
 namespace detail {
 
-/// Appends newly claimed agents to the adopters array; in parallel steps it batches them so
-/// the shared cursor is touched once per batch, not once per agent.
 /// `yes` if `c`, else `no`, computed without a branch. A loop whose outcome is a coin flip to
 /// the processor (adopt or not) stores through it to its real target or to a scratch one, so
 /// the compiler cannot turn the choice back into a mispredicted branch, as it does with ?:.
@@ -296,37 +295,11 @@ template <class T>
                               (reinterpret_cast<std::uintptr_t>(no) & ~mask));
 }
 
+/// Appends newly claimed agents to the adopters array (batched per thread in parallel steps).
 template <bool kParallel>
-class AdopterSink {
+class AdopterSink : public BatchedAppend<kParallel> {
  public:
-  explicit AdopterSink(ReplicateState& s) : s_(s) {}
-  ~AdopterSink() { flush(); }
-  AdopterSink(const AdopterSink&) = delete;
-  AdopterSink& operator=(const AdopterSink&) = delete;
-
-  void push(NodeId v) {
-    if constexpr (!kParallel) {
-      const std::size_t i = s_.adopters_end.load(std::memory_order_relaxed);
-      s_.adopters[i] = v;
-      s_.adopters_end.store(i + 1, std::memory_order_relaxed);
-    } else {
-      buffer_[count_++] = v;
-      if (count_ == buffer_.size()) flush();
-    }
-  }
-  void flush() {
-    if constexpr (kParallel) {
-      if (count_ == 0) return;
-      const std::size_t at = s_.adopters_end.fetch_add(count_, std::memory_order_relaxed);
-      std::copy_n(buffer_.begin(), count_, s_.adopters.begin() + static_cast<std::ptrdiff_t>(at));
-      count_ = 0;
-    }
-  }
-
- private:
-  ReplicateState& s_;
-  std::array<NodeId, kParallel ? 256 : 1> buffer_{};
-  std::size_t count_ = 0;
+  explicit AdopterSink(ReplicateState& s) : BatchedAppend<kParallel>(s.adopters.data(), s.adopters_end) {}
 };
 
 /// Defers the claim of an agent offline at step t: it becomes pending (once) and adopts at

@@ -275,22 +275,21 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     // process's other start-up, so that the clock measures the points and their scheduling.
     tbb::parallel_for(0U, threads, [](unsigned) {});
     PointComputer computer(plan, std::max<std::size_t>(kNetworkCache, 2 * lanes));
-    WorkQueue queue;
 
-    if (rank != 0) {  // a worker rank: points from rank 0, results back to it
-      mpi->deal_first(queue, lanes);
+    if (rank != 0) {  // a worker rank: units from the shared list, results back to rank 0
+      SharedWork work(*mpi, {}, lanes);
       Outbox outbox;
       std::exception_ptr comm_error;
       std::thread comm([&] {
         try {
-          mpi->serve(queue, outbox, lanes);
+          mpi->serve(outbox);
         } catch (...) {
           comm_error = std::current_exception();
-          queue.cancel();
+          work.cancel();
         }
       });
       try {
-        run_lanes(queue, computer, lanes, [&](SweepPointResult&& r) { outbox.push(std::move(r)); });
+        run_lanes(work, computer, lanes, [&](SweepPointResult&& r) { outbox.push(std::move(r)); });
       } catch (...) {
         outbox.fail(describe(std::current_exception()), exit_status(std::current_exception()));
       }
@@ -311,32 +310,35 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     // rank go out as replicate ranges, so that no rank computes a last whole point while the
     // others have nothing left (the lanes of one process already share a point's replicates).
     const std::size_t split_tail = ranks > 1 ? 2 * std::size_t{lanes} * static_cast<std::size_t>(ranks) : 0;
-    queue.push(work_units(todo, plan.replicates, split_tail, kPiecesPerSplitPoint));
-    queue.close();
+    std::vector<WorkUnit> units = work_units(todo, plan.replicates, split_tail, kPiecesPerSplitPoint);
 
     Progress progress("sweep", mine.size(), "points", Progress::wanted(o.quiet));
     Collector collector(mine, plan.replicates, std::move(prepared.resumed), std::move(prepared.checkpoint), &progress);
-    if (ranks > 1) mpi->deal_first(queue, lanes);  // the other ranks start at once
+    // Shared with the other ranks before the clock starts, so that every rank starts at once.
+    std::unique_ptr<SharedWork> shared = ranks > 1 ? std::make_unique<SharedWork>(*mpi, units, lanes) : nullptr;
+    WorkList local(shared ? std::vector<WorkUnit>() : std::move(units));
+    WorkSource& work = shared ? static_cast<WorkSource&>(*shared) : local;
     const auto t0 = std::chrono::steady_clock::now();
     std::pair<std::string, int> remote_error{"", 0};
     std::exception_ptr comm_error, local_error;
     std::thread comm;
-    if (ranks > 1) {
+    if (shared) {
       comm = std::thread([&] {
         try {
-          remote_error = mpi->coordinate(queue, collector);
+          remote_error = mpi->coordinate(*shared, collector);
         } catch (...) {
           comm_error = std::current_exception();
-          queue.cancel();
+          shared->cancel();
         }
       });
     }
     try {
-      run_lanes(queue, computer, lanes, [&](SweepPointResult&& r) { collector.add(std::move(r)); });
+      run_lanes(work, computer, lanes, [&](SweepPointResult&& r) { collector.add(std::move(r)); });
     } catch (...) {
       local_error = std::current_exception();
     }
     if (comm.joinable()) comm.join();
+    shared.reset();  // collective: the other ranks wait here once they are done
     // Every point computed and here: the simulation's wall time (the checkpoint's last sync
     // and the file belong to writing).
     const double run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -35,63 +35,15 @@ std::vector<WorkUnit> work_units(std::span<const std::uint32_t> points, std::uin
   return units;
 }
 
-// ---- WorkQueue --------------------------------------------------------------------------------
+// ---- WorkList ---------------------------------------------------------------------------------
 
-void WorkQueue::push(std::span<const WorkUnit> units) {
-  {
-    const std::lock_guard lock(mutex_);
-    if (closed_) return;  // cancelled: whatever still arrives is not wanted
-    units_.insert(units_.end(), units.begin(), units.end());
-  }
-  ready_.notify_all();
+std::optional<WorkUnit> WorkList::next() {
+  const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+  if (i >= units_.size()) return std::nullopt;
+  return units_[i];
 }
 
-std::optional<WorkUnit> WorkQueue::pop() {
-  std::unique_lock lock(mutex_);
-  ready_.wait(lock, [&] { return !units_.empty() || closed_; });
-  if (units_.empty()) return std::nullopt;
-  const WorkUnit unit = units_.front();
-  units_.pop_front();
-  if (units_.size() == low_water_) low_.notify_all();
-  return unit;
-}
-
-void WorkQueue::wait_low(std::size_t n, std::chrono::microseconds timeout) {
-  std::unique_lock lock(mutex_);
-  low_water_ = n;
-  low_.wait_for(lock, timeout, [&] { return units_.size() <= n || closed_; });
-  low_water_ = 0;
-}
-
-std::vector<WorkUnit> WorkQueue::take(std::size_t n) {
-  const std::lock_guard lock(mutex_);
-  n = std::min(n, units_.size());
-  std::vector<WorkUnit> out(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(n));
-  units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(n));
-  return out;
-}
-
-void WorkQueue::close() {
-  {
-    const std::lock_guard lock(mutex_);
-    closed_ = true;
-  }
-  ready_.notify_all();
-}
-
-void WorkQueue::cancel() {
-  {
-    const std::lock_guard lock(mutex_);
-    units_.clear();
-    closed_ = true;
-  }
-  ready_.notify_all();
-}
-
-std::size_t WorkQueue::size() const {
-  const std::lock_guard lock(mutex_);
-  return units_.size();
-}
+void WorkList::cancel() { next_.store(units_.size(), std::memory_order_relaxed); }
 
 // ---- PointComputer ----------------------------------------------------------------------------
 
@@ -188,12 +140,12 @@ std::size_t PointComputer::networks_built() const {
 
 // ---- lanes ------------------------------------------------------------------------------------
 
-void run_lanes(WorkQueue& queue, PointComputer& computer, unsigned lanes,
+void run_lanes(WorkSource& work, PointComputer& computer, unsigned lanes,
                const std::function<void(SweepPointResult&&)>& done) {
   std::mutex mutex;
   std::exception_ptr error;
   const auto lane = [&] {
-    while (const auto unit = queue.pop()) {
+    while (const auto unit = work.next()) {
       try {
         SweepPointResult result;
         // Isolated: a lane waiting for its own replicates never picks up another lane's
@@ -203,7 +155,7 @@ void run_lanes(WorkQueue& queue, PointComputer& computer, unsigned lanes,
       } catch (...) {
         const std::lock_guard lock(mutex);
         if (!error) error = std::current_exception();
-        queue.cancel();
+        work.cancel();
         return;
       }
     }
@@ -349,11 +301,10 @@ void Collector::finish() {
 // ---- Outbox -----------------------------------------------------------------------------------
 
 void Outbox::push(SweepPointResult&& result) {
-  {
-    const std::lock_guard lock(mutex_);
-    results_.push_back(std::move(result));
-  }
-  changed_.notify_one();
+  // No wake-up: the sender collects results every few hundred microseconds, so a lane does
+  // not hand its core to the sender once per unit (a rank's cores all simulate).
+  const std::lock_guard lock(mutex_);
+  results_.push_back(std::move(result));
 }
 
 void Outbox::wait(std::chrono::microseconds timeout) {

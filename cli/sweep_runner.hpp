@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Running a sweep's points on one process: a queue of point indices, lanes that take points
+// Running a sweep's points on one process: a list of work units, lanes that take units
 // from it and simulate them (TBB), a cache that lets points share a network, and rank 0's
 // collector, which keeps the results, records each in the checkpoint and shows progress.
-// The MPI transport (sweep_mpi.hpp) feeds the same queue on other ranks and carries their
-// results to the collector; nothing here knows about MPI.
+// The MPI transport (sweep_mpi.hpp) shares the list between ranks and carries their results
+// to the collector; nothing here knows about MPI.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -45,32 +46,27 @@ struct WorkUnit {
 std::vector<WorkUnit> work_units(std::span<const std::uint32_t> points, std::uint32_t replicates,
                                  std::size_t split_tail, std::uint32_t pieces);
 
-/// Work waiting to be simulated. Lanes pop one unit at a time (waiting while it is empty but
-/// open); the MPI coordinator takes batches for other ranks.
-class WorkQueue {
+/// Where lanes take their units from.
+class WorkSource {
  public:
-  /// Adds units (ignored once closed).
-  void push(std::span<const WorkUnit> units);
-  /// The next unit; waits while the queue is empty and open; nullopt once closed and empty.
-  std::optional<WorkUnit> pop();
-  /// Up to `n` units without waiting.
-  std::vector<WorkUnit> take(std::size_t n);
-  /// Waits up to `timeout` until at most `n` units are queued (or it is closed): a rank's
-  /// communication thread sleeps here until its lanes need more work.
-  void wait_low(std::size_t n, std::chrono::microseconds timeout);
-  /// No more units will come.
-  void close();
-  /// Drops what is queued and closes (an error stops the sweep).
-  void cancel();
-  [[nodiscard]] std::size_t size() const;
+  virtual ~WorkSource() = default;
+  /// The next unit to simulate, or nullopt once there is none left (or after cancel()).
+  /// Thread-safe.
+  virtual std::optional<WorkUnit> next() = 0;
+  /// Hands out nothing more: an error stops the sweep. Thread-safe.
+  virtual void cancel() = 0;
+};
+
+/// One process's units, handed out in order through an atomic index.
+class WorkList final : public WorkSource {
+ public:
+  explicit WorkList(std::vector<WorkUnit> units) : units_(std::move(units)) {}
+  std::optional<WorkUnit> next() override;
+  void cancel() override;
 
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::condition_variable low_;
-  std::size_t low_water_ = 0;  ///< a wait_low is waiting for this size
-  std::deque<WorkUnit> units_;
-  bool closed_ = false;
+  std::vector<WorkUnit> units_;
+  std::atomic<std::size_t> next_{0};
 };
 
 /// Simulates points of a plan. Points with equal prepared keys share one PreparedScenario
@@ -100,10 +96,10 @@ class PointComputer {
   std::size_t built_ = 0;
 };
 
-/// Runs `lanes` lanes concurrently (TBB tasks), each taking units from `queue` until it is
-/// closed and empty, simulating each inside its own task isolation and passing the result
-/// to `done`. The first exception cancels the queue and is rethrown once every lane stopped.
-void run_lanes(WorkQueue& queue, PointComputer& computer, unsigned lanes,
+/// Runs `lanes` lanes concurrently (TBB tasks), each taking units from `work` until it has
+/// none left, simulating each inside its own task isolation and passing the result to
+/// `done`. The first exception cancels `work` and is rethrown once every lane stopped.
+void run_lanes(WorkSource& work, PointComputer& computer, unsigned lanes,
                const std::function<void(SweepPointResult&&)>& done);
 
 /// Rank 0's store of finished points. Replicate ranges of a point are joined once all have
@@ -167,7 +163,7 @@ class Outbox {
   /// The lanes have stopped: nothing more will be pushed.
   void close();
   [[nodiscard]] bool drained() const;
-  /// Waits up to `timeout` for a result, the close or an error.
+  /// Waits up to `timeout` for the close or an error (results do not wake it).
   void wait(std::chrono::microseconds timeout);
 
  private:

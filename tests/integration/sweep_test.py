@@ -175,6 +175,33 @@ def sweep_mpi_identical():
                 assert f.attrs["mpi_ranks"] == ranks, f.attrs["mpi_ranks"]
             n = assert_same_datasets(plain, out, f"no MPI vs {ranks} ranks")
             print(f"sweep_mpi_identical: {ranks} rank(s): {n} datasets identical to the run without MPI")
+        # Ranks that share no memory (TCP, and MPI's point-to-point emulation of the counter the
+        # ranks claim work from), as between the nodes of a cluster without RDMA.
+        out = os.path.join(d, "tcp.h5")
+        tcp = [mpirun, "--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,tcp", "--mca", "osc", "pt2pt"]
+        wom("sweep", scenario, "-o", out, "--quiet", "--threads", "1", *common, launcher=[*tcp, "-np", "2"])
+        n = assert_same_datasets(plain, out, "no MPI vs 2 ranks over TCP")
+        print(f"sweep_mpi_identical: 2 ranks over TCP: {n} datasets identical to the run without MPI")
+        # A point that fails while it is simulated, on whichever rank computes it (an edge list
+        # with a bad line): every rank stops, exit 2, the problem said once, nothing written.
+        good, broken = os.path.join(d, "good.txt"), os.path.join(d, "broken.txt")
+        lines = [f"{i} {(7 * i + 3) % 300}\n" for i in range(300)]
+        with open(good, "w") as f:
+            f.writelines(lines)
+        with open(broken, "w") as f:
+            f.writelines(lines[:250] + ["x7 3\n"] + lines[250:])
+        failing = write(d, "failing.toml", BASE.replace('generator = "barabasi_albert"\nn = 400\nm = 3', f'edge_list = "{good}"') + f"""
+[sweep]
+design = "grid"
+
+[sweep.parameters]
+"network.edge_list" = ["{good}", "{broken}", "{good}"]
+"model.probability" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+""")
+        p = wom("sweep", failing, "-o", os.path.join(d, "failing.h5"), "--threads", "1", expect=2,
+                launcher=[*launcher, "2"])
+        assert p.stderr.count("wom: error:") == 1 and p.stderr.count("broken.txt:251: ") == 1, p.stderr
+        assert not os.path.exists(os.path.join(d, "failing.h5"))
         # An invalid sweep under mpirun: exit 2, the problem said once, nothing written.
         bad = write(d, "bad.toml", GRID.replace("[0.05, 0.2]", "[0.05, 2.0]"))
         p = wom("sweep", bad, "-o", os.path.join(d, "bad.h5"), expect=2, launcher=[*launcher, "2"])

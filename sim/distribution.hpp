@@ -30,7 +30,7 @@ struct Distribution {
   /// in the rare case that rounds to 1.
   static double unit(CounterEngine& engine) {
     for (;;) {
-      const double r = static_cast<double>(engine()) * 0x1.0p-64;
+      const double r = nearest_double(engine()) * 0x1.0p-64;
       if (r < 1.0) return r;
     }
   }

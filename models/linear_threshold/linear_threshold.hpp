@@ -97,8 +97,9 @@ class LinearThreshold {
   [[nodiscard]] std::uint32_t threshold_of(const Replicate& rep, NodeId v) const {
     CounterEngine engine(derive(rep.threshold_key, v));
     const double theta = threshold_.sample(engine);
-    const double q = std::ceil(theta * kTrustOne);
-    return static_cast<std::uint32_t>(std::clamp(q, 1.0, 4294967294.0));
+    // fmin/fmax rather than std::clamp: no branch (fmax(NaN, 1) is 1, which clamp left undefined).
+    const double q = std::fmin(std::fmax(std::ceil(theta * kTrustOne), 1.0), 4294967294.0);
+    return static_cast<std::uint32_t>(q);
   }
 
   /// The threshold on the trust v receives: θ_v, or with susceptibility s_v the least integer

@@ -106,3 +106,30 @@ TEST_CASE("streams are pure functions of their coordinates") {
   CHECK(bounded(~0ull, 10) == 9);
   CHECK(bounded(0, 10) == 0);
 }
+
+TEST_CASE("nearest_double rounds exactly as the unsigned conversion does") {
+  // The conversion the draws used before it (and Boost's uniform_01): any difference would
+  // change thresholds and break reproducibility across versions.
+  const auto same = [](std::uint64_t x) {
+    const volatile std::uint64_t opaque = x;  // the compiler's own conversion, not a folded constant
+    return nearest_double(x) == static_cast<double>(opaque);
+  };
+  for (const std::uint64_t x :
+       {std::uint64_t{0}, std::uint64_t{1}, (std::uint64_t{1} << 53) - 1, std::uint64_t{1} << 53,
+        (std::uint64_t{1} << 53) + 1, (std::uint64_t{1} << 63) - 1, std::uint64_t{1} << 63,
+        (std::uint64_t{1} << 63) + 1, (std::uint64_t{1} << 63) + (std::uint64_t{1} << 10),
+        (std::uint64_t{1} << 63) + (std::uint64_t{1} << 10) + 1, ~std::uint64_t{0}, ~std::uint64_t{0} - 1024,
+        ~std::uint64_t{0} - 1025, std::uint64_t{0xFFFFFFFF}, std::uint64_t{0x1FFFFFFFF}}) {
+    CHECK(same(x));
+  }
+  // Random bits, and every tie region: the low 11 bits at and around half an ulp (2^10) for
+  // values with the top bit set, where round-half-to-even decides.
+  std::uint64_t mismatches = 0;
+  for (std::uint64_t i = 0; i < 2'000'000; ++i) {
+    const std::uint64_t bits = draw64(0xABCDEFull, i);
+    if (!same(bits)) ++mismatches;
+    const std::uint64_t tie = (bits & ~std::uint64_t{0x7FF}) | (std::uint64_t{1} << 63) | 0x400;
+    if (!same(tie) || !same(tie - 1) || !same(tie + 1)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}

@@ -97,8 +97,11 @@ class LinearThreshold {
   [[nodiscard]] std::uint32_t threshold_of(const Replicate& rep, NodeId v) const {
     CounterEngine engine(derive(rep.threshold_key, v));
     const double theta = threshold_.sample(engine);
-    // fmin/fmax rather than std::clamp: no branch (fmax(NaN, 1) is 1, which clamp left undefined).
-    const double q = std::fmin(std::fmax(std::ceil(theta * kTrustOne), 1.0), 4294967294.0);
+    // Clamped by value (maxsd, minsd): std::clamp's references compile to branches here, and
+    // fmin/fmax to calls into libm.
+    double q = std::ceil(theta * kTrustOne);
+    q = q < 1.0 ? 1.0 : q;
+    q = q > 4294967294.0 ? 4294967294.0 : q;
     return static_cast<std::uint32_t>(q);
   }
 

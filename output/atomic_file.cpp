@@ -66,7 +66,7 @@ void write_hdf5_atomically(const std::filesystem::path& path, const std::functio
   bool created = false;  // never remove a file this call did not create
   try {
     std::optional<h5::File> file;
-    pending_files::create(temporary, [&] { file.emplace(h5::File::create_exclusive(temporary)); });
+    pending_files::create(temporary, [&] { file.emplace(h5::File::create_exclusive(temporary, path)); });
     created = true;
     fill(*file);  // every object closed on return
     // Last, so a file copied away before the rename still says it is incomplete.

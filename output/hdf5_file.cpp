@@ -275,7 +275,7 @@ Dataset Group::write_raw(std::string_view name, std::span<const hsize_t> shape, 
 
 // ---- File -----------------------------------------------------------------------------------
 
-File File::create_exclusive(const std::filesystem::path& path) {
+File File::create_exclusive(const std::filesystem::path& path, const std::filesystem::path& shown_as) {
   // Errors are reported through IoError; HDF5 printing its stack to stderr on top would
   // only confuse the user. (Process-wide in a serial HDF5 build, which is what wom uses.)
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -287,7 +287,7 @@ File File::create_exclusive(const std::filesystem::path& path) {
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), "configure", "", path);
   Handle file(check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), "create", "", path),
               H5Fclose);
-  return File(std::move(file), "/", path);
+  return File(std::move(file), "/", shown_as.empty() ? path : shown_as);
 }
 
 void File::close() {

@@ -261,8 +261,11 @@ class Group : public Object {
 class File : public Group {
  public:
   /// Creates `path`, failing (IoError) if it already exists: a writer never clobbers a file
-  /// it did not create. Switches HDF5's automatic error printing off first.
-  [[nodiscard]] static File create_exclusive(const std::filesystem::path& path);
+  /// it did not create. Switches HDF5's automatic error printing off first. Errors name the
+  /// file `shown_as` if given: the output a temporary file is written for (the user knows that
+  /// name; the temporary is gone by the time the message is read).
+  [[nodiscard]] static File create_exclusive(const std::filesystem::path& path,
+                                             const std::filesystem::path& shown_as = {});
 
   /// Flushes and closes the file, throwing if that fails (the destructor cannot report
   /// it). Every object opened from this file must be closed already: HDF5 keeps a file

@@ -391,7 +391,7 @@ TAIL = """\
 | --- | --- | --- |
 | Ctrl-C (SIGINT), SIGTERM, SIGHUP during `wom run`, `compare`, `sweep` | removes the output being written, prints `wom: interrupted by SIGINT; ...` and exits with 128 + the signal (130, 143, 129): there is never a file under the output name that looks complete | `faults_test.py interrupt_run`, `interrupt_while_writing` |
 | the same during `wom sweep` | as above; the checkpoint `OUT.h5.progress` keeps every point finished (synced, checksummed), and the same command with `--resume` finishes the sweep without recomputing them, into a file identical to an uninterrupted sweep's | `faults_test.py interrupt_sweep_resume` |
-| disk full (`ENOSPC`) or a file-size limit (`ulimit -f`, `EFBIG`) while writing | `wom: error: HDF5: cannot write ... in file 'OUT.h5.partial-PID': ... (file write failed: No space left on device)`, exit 2, no file left | `faults_test.py full_disk_rlimit`, `full_disk_tmpfs` |
+| disk full (`ENOSPC`) or a file-size limit (`ulimit -f`, `EFBIG`) while writing | `wom: error: HDF5: cannot flush file 'OUT.h5': ... (file write failed: No space left on device)` (or `cannot write dataset ... in file 'OUT.h5'`, by where the disk filled; the message names the output, not its removed temporary), exit 2, no file left | `faults_test.py full_disk_rlimit`, `full_disk_tmpfs` |
 | a file whose writing was cut off (copied away before it was complete, or written by a crashed older wom) | root attribute `complete` is not 1: `wom inspect` prints `INCOMPLETE` and exits 2; `wom merge` and `wom sweep --resume` refuse it | `workflow_inspect_incomplete` |
 | SIGKILL or power loss during `wom sweep` | the checkpoint's last record may be torn; `--resume` drops it (CRC) and recomputes that point | `sweep_resume_after_kill` |
 """

@@ -219,6 +219,8 @@ def expect_write_failure(p, folder, reason):
     lines = p.stderr.rstrip("\n").split("\n")
     assert len(lines) == 1 and lines[0].startswith("wom: error: HDF5: cannot "), p.stderr
     assert reason in lines[0], p.stderr
+    # The message names the output the user asked for, not the temporary file it removed.
+    assert "file '" + os.path.join(folder, "r.h5") + "'" in lines[0] and ".partial" not in lines[0], p.stderr
     assert os.listdir(folder) == [], os.listdir(folder)
 
 

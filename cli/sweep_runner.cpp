@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -231,19 +232,18 @@ void Collector::store(SweepPointResult&& result, std::string bytes) {
       if (have < replicates_) return;
       std::sort(parts.begin(), parts.end(),
                 [](const SweepPointResult& a, const SweepPointResult& b) { return a.first_replicate < b.first_replicate; });
+      std::uint32_t next = 0;  // the ranges, in order, must be [0, a), [a, b), ..., [y, replicates)
+      for (const SweepPointResult& p : parts) next = p.first_replicate == next ? next + p.run.replicates : UINT32_MAX;
+      if (next != replicates_) {
+        throw Error("sweep: the replicate ranges of point " + std::to_string(parts.front().point) + " do not tile it");
+      }
       result = std::move(parts.front());
       for (std::size_t i = 1; i < parts.size(); ++i) {
-        if (parts[i].first_replicate != result.first_replicate + result.run.replicates) {
-          throw Error("sweep: the replicate ranges of point " + std::to_string(result.point) + " do not tile it");
-        }
         result.run.append_replicates(std::move(parts[i].run));
         result.build_seconds += parts[i].build_seconds;
         result.simulate_seconds += parts[i].simulate_seconds;
       }
       parts_.erase(slot);
-      if (result.first_replicate != 0 || result.run.replicates != replicates_) {
-        throw Error("sweep: the replicate ranges of point " + std::to_string(result.point) + " do not tile it");
-      }
       bytes.clear();  // encoded by the writer, whole
     }
     results_[slot] = std::move(result);

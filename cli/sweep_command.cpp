@@ -399,7 +399,10 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
 }
 
 int run(const Options& o, const Invocation& inv) {
-  std::unique_ptr<MpiSession> mpi;
+  // Static: MPI_Finalize runs at exit, after main has printed rank 0's error. Finalizing lets
+  // the other ranks go, and mpirun ends the job, killing rank 0, as soon as one of them exits
+  // with an error: finalizing while the error unwinds would lose its message.
+  static std::unique_ptr<MpiSession> mpi;
   if (launched_by_mpi()) {
     if (built_with_mpi()) {
       mpi = std::make_unique<MpiSession>();

@@ -282,6 +282,8 @@ struct StepCounts {
 /// Whether steps may be split over threads: both the arena and tbb::global_control
 /// (--threads) must allow more than one.
 bool may_split_steps();
+/// Replicates per thread from which a batch runs each replicate's steps unsplit.
+inline constexpr std::uint32_t kBusyReplicatesPerThread = 8;
 
 namespace detail {
 
@@ -897,7 +899,13 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
         return Worker{ReplicateState(g.num_nodes(), M::kUsesPressure), make_workspace(), {}, {},
                       opt.campaign ? opt.campaign->make_run() : nullptr, {}};
       });
-  const bool may_split = may_split_steps();  // once per run: it reads global state under a lock
+  const bool concurrent = g.num_nodes() <= opt.concurrent_replicates_max_agents;
+  // Steps are split over threads only where the replicates alone would leave threads idle: with
+  // several replicates per thread, splitting buys little balance and costs the parallel paths
+  // (atomic counts, tasks) in every large step.
+  const bool may_split = may_split_steps() &&  // once per run: it reads global state under a lock
+                         !(concurrent && opt.replicates >= kBusyReplicatesPerThread * static_cast<std::uint32_t>(
+                                                               tbb::this_task_arena::max_concurrency()));
   std::atomic<std::uint32_t> finished{0};
   const auto run = [&](std::uint32_t begin, std::uint32_t end) {
     Worker& w = workers.local();  // once per range: the lookup costs as much as a tiny replicate
@@ -910,7 +918,7 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
   const std::uint32_t first = opt.first_replicate, last = first + opt.replicates;
   if (last < first) throw InputError("run: replicates " + std::to_string(first) + " + " +
                                      std::to_string(opt.replicates) + " exceed 2^32");
-  if (g.num_nodes() <= opt.concurrent_replicates_max_agents) {
+  if (concurrent) {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(first, last, 1),
                       [&](const tbb::blocked_range<std::uint32_t>& range) { run(range.begin(), range.end()); });
   } else {

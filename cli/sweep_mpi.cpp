@@ -192,7 +192,7 @@ void MpiSession::serve(Outbox& outbox) {
     if (!sending.empty()) {
       std::this_thread::sleep_for(kSendingPoll);
     } else {
-      outbox.wait(kSteadyPoll);  // woken the moment a lane finishes a unit
+      outbox.wait(kSteadyPoll);  // results are collected at this pace; the lanes' stop wakes it
     }
   }
 }
@@ -210,7 +210,7 @@ SharedWork::SharedWork(MpiSession& mpi, const std::vector<WorkUnit>& units, unsi
   const std::string list = mpi.broadcast(
       std::string(reinterpret_cast<const char*>(units.data()), units.size() * sizeof(WorkUnit)));
   units_.resize(list.size() / sizeof(WorkUnit));
-  std::memcpy(units_.data(), list.data(), units_.size() * sizeof(WorkUnit));
+  if (!units_.empty()) std::memcpy(units_.data(), list.data(), units_.size() * sizeof(WorkUnit));
   unsigned long long mine = std::max(lanes, 1U), every = 0;
   check(MPI_Allreduce(&mine, &every, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
   lanes_everywhere_ = every;

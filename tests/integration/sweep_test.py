@@ -202,6 +202,17 @@ design = "grid"
                 launcher=[*launcher, "2"])
         assert p.stderr.count("wom: error:") == 1 and p.stderr.count("broken.txt:251: ") == 1, p.stderr
         assert not os.path.exists(os.path.join(d, "failing.h5"))
+        # Killed half-way, then resumed under 2 ranks: only the missing points are shared out,
+        # and the file equals an uninterrupted run's.
+        long_sweep = write(d, "lhs.toml", LONG_SWEEP)
+        resumed = os.path.join(d, "resumed.h5")
+        killed_at = kill_half_way(long_sweep, resumed)
+        p = wom("sweep", long_sweep, "-o", resumed, "--resume", "--threads", "1", launcher=[*launcher, "2"])
+        assert f"({400 - len(killed_at)} simulated, {len(killed_at)} resumed from checkpoint)" in p.stdout, p.stdout
+        whole = os.path.join(d, "whole.h5")
+        wom("sweep", long_sweep, "-o", whole, "--quiet")
+        n = assert_same_datasets(whole, resumed, "resumed under 2 ranks vs uninterrupted")
+        print(f"sweep_mpi_identical: killed at {len(killed_at)} points, resumed under 2 ranks: {n} datasets identical")
         # An invalid sweep under mpirun: exit 2, the problem said once, nothing written.
         bad = write(d, "bad.toml", GRID.replace("[0.05, 0.2]", "[0.05, 2.0]"))
         p = wom("sweep", bad, "-o", os.path.join(d, "bad.h5"), expect=2, launcher=[*launcher, "2"])
@@ -210,11 +221,8 @@ design = "grid"
     print("sweep_mpi_identical: ok")
 
 
-def sweep_resume_after_kill():
-    """A sweep killed with SIGKILL half-way resumes without recomputing finished points, and
-    its datasets equal an uninterrupted run's."""
-    with tempfile.TemporaryDirectory() as d:
-        scenario = write(d, "lhs.toml", BASE.replace("n = 400", "n = 2000").replace("replicates = 6", "replicates = 12") + """
+# 400 points of a few milliseconds each: long enough to be killed half-way.
+LONG_SWEEP = BASE.replace("n = 400", "n = 2000").replace("replicates = 6", "replicates = 12") + """
 [sweep]
 design = "latin_hypercube"
 points = 400
@@ -222,26 +230,41 @@ points = 400
 [sweep.parameters]
 "model.probability" = {low = 0.01, high = 0.3, log = true}
 "channel.0.count" = {low = 1, high = 20}
-""")
+"""
+
+
+def kill_half_way(scenario, out):
+    """Starts `wom sweep scenario -o out`, SIGKILLs it once its checkpoint holds 40 points, and
+    returns the points the checkpoint holds."""
+    progress = out + ".progress"
+    proc = subprocess.Popen([WOM, "sweep", scenario, "-o", out, "--threads", "1", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed_at = None
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit("the sweep finished before it could be killed; make it longer")
+        if os.path.exists(progress) and len(checkpoint_points(progress)) >= 40:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            killed_at = checkpoint_points(progress)
+            break
+        time.sleep(0.005)
+    assert killed_at is not None, "no progress within 60 s"
+    assert proc.returncode == -signal.SIGKILL
+    assert not os.path.exists(out)  # a killed sweep leaves no output file, only its checkpoint
+    assert 40 <= len(killed_at) < 400, len(killed_at)
+    return killed_at
+
+
+def sweep_resume_after_kill():
+    """A sweep killed with SIGKILL half-way resumes without recomputing finished points, and
+    its datasets equal an uninterrupted run's."""
+    with tempfile.TemporaryDirectory() as d:
+        scenario = write(d, "lhs.toml", LONG_SWEEP)
         out = os.path.join(d, "out.h5")
         progress = out + ".progress"
-        proc = subprocess.Popen([WOM, "sweep", scenario, "-o", out, "--threads", "1", "--quiet"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        killed_at = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                sys.exit("the sweep finished before it could be killed; make it longer")
-            if os.path.exists(progress) and len(checkpoint_points(progress)) >= 40:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-                killed_at = checkpoint_points(progress)
-                break
-            time.sleep(0.005)
-        assert killed_at is not None, "no progress within 60 s"
-        assert proc.returncode == -signal.SIGKILL
-        assert not os.path.exists(out)  # a killed sweep leaves no output file, only its checkpoint
-        assert 40 <= len(killed_at) < 400, len(killed_at)
+        killed_at = kill_half_way(scenario, out)
         print(f"sweep_resume_after_kill: killed with {len(killed_at)} of 400 points in the checkpoint")
 
         # Without --resume the interrupted sweep is not silently overwritten.

@@ -163,7 +163,8 @@ class Outbox {
   /// The lanes have stopped: nothing more will be pushed.
   void close();
   [[nodiscard]] bool drained() const;
-  /// Waits up to `timeout` for the close or an error (results do not wake it).
+  /// Returns at once if results are waiting; else waits up to `timeout` for the close or an
+  /// error (a result pushed meanwhile does not wake it: push() notifies no one).
   void wait(std::chrono::microseconds timeout);
 
  private:

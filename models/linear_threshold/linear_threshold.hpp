@@ -76,7 +76,10 @@ class LinearThreshold {
     std::atomic<std::size_t> used_end_{0}, candidates_end_{0};
   };
 
-  explicit LinearThreshold(Distribution threshold) : threshold_(threshold) {}
+  explicit LinearThreshold(Distribution threshold)
+      : threshold_(threshold),
+        standard_uniform_(threshold.kind == Distribution::Kind::kUniform && threshold.low == 0.0 &&
+                          threshold.high == 1.0) {}
 
   /// One step: the agents that adopted last step expose their out-neighbours (signed runs:
   /// then the listed agents are decided).
@@ -94,7 +97,12 @@ class LinearThreshold {
   }
 
   /// Threshold of agent v in fixed point, a pure function of (seed, replicate, v).
+  /// θ ~ uniform(0,1), the textbook model and the default, is drawn on the grid directly: the
+  /// top 15 bits of one hash, plus one, are uniform on {1..2^15} exactly (the quantised law of
+  /// any other uniform(0,1) draw), for one hash where a draw from the distribution costs two
+  /// and a conversion to double. It is the arc loop's main cost on first exposures.
   [[nodiscard]] std::uint32_t threshold_of(const Replicate& rep, NodeId v) const {
+    if (standard_uniform_) return static_cast<std::uint32_t>(derive(rep.threshold_key, v) >> 49) + 1;
     CounterEngine engine(derive(rep.threshold_key, v));
     const double theta = threshold_.sample(engine);
     // Clamped by value (maxsd, minsd): std::clamp's references compile to branches here, and
@@ -257,6 +265,7 @@ class LinearThreshold {
     return old;
   }
   Distribution threshold_;
+  bool standard_uniform_;  ///< threshold_ is uniform(0,1)
 };
 
 }  // namespace wom

@@ -5,12 +5,14 @@
 usage: check_run_file.py FILE.h5
 
 Reads the file through python/wom_reader.py, so it also tests the reader, and checks that
-the series, the summary table and the per-agent data tell one story. Prints one line per
+the series, the summary table, the per-agent data, the channel and layer series and the
+referral tree tell one story. Prints one line per
 check; exits 0 if all pass, 1 if any fails, 2 if the file cannot be read at all.
 """
 
 import pathlib
 import sys
+import tomllib
 
 import h5py
 import numpy as np
@@ -154,6 +156,131 @@ def check_agents(c, run, shape):
             np.array_equal((adoption >= 0).sum(axis=1), run["summary"]["final_adopters"]))
 
 
+def word_of_mouth_channels(attrs, names):
+    """Indices of the channels that credit word of mouth: friends and every referral programme
+    (named in the scenario text; None when overrides may have changed the channels)."""
+    if any(o.startswith("channel") for o in str(attrs.get("overrides", "")).split()):
+        return None
+    scenario = tomllib.loads(attrs["scenario"])
+    referral = {c.get("name", c["type"]) for c in scenario.get("channel", []) if c.get("type") == "referral"}
+    return [i for i, name in enumerate(names) if name == "friends" or name in referral]
+
+
+def check_channels_and_layers(c, path, run, shape):
+    """Channel and layer series against the adoption series and their per-replicate totals."""
+    s, new, exposures = run["summary"], run["series"]["new_adopters"], run["series"]["exposures"]
+    with h5py.File(path, "r") as f:
+        if "channel" not in f["series"]:  # every run writes them; a hand-made RunResult may not
+            c.check("no channel or layer series (none written)", "layer" not in f["series"])
+            return
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["series/channel"][()]]
+        adoptions = f["series/channel_adoptions"][()]
+        c.check("channels begin seed, friends, spontaneous", names[:3] == ["seed", "friends", "spontaneous"],
+                str(names))
+        c.check("channel series shape [replicate, channel, step]",
+                adoptions.shape == (shape[0], len(names), shape[1]), str(adoptions.shape))
+        if adoptions.shape != (shape[0], len(names), shape[1]):
+            return
+        c.check("channel_adoptions summed over channels == new_adopters",
+                np.array_equal(adoptions.sum(axis=1, dtype=np.uint64), new))
+        c.check("seed channel adopts at step 0 only, all of step 0",
+                np.array_equal(adoptions[:, 0, 0], new[:, 0]) and not adoptions[:, 0, 1:].any())
+        c.check("channel_exposures of friends == exposures",
+                np.array_equal(f["series/channel_exposures"][:, 1, :], exposures))
+        spend = f["series/channel_spend_cents"][()]
+        c.check("summary/channel_adoptions == channel_adoptions summed over steps",
+                np.array_equal(f["summary/channel_adoptions"][()], adoptions.sum(axis=2, dtype=np.uint64)))
+        c.check("summary/channel_spend_cents == channel_spend_cents summed over steps",
+                np.array_equal(f["summary/channel_spend_cents"][()], spend.sum(axis=2)))
+        c.check("summary.spend_cents == all channels' spend",
+                np.array_equal(s["spend_cents"], spend.sum(axis=(1, 2))))
+        money = f["series/money_raised_cents"][()]
+        c.check("money_raised_cents is cumulative (never falls)", bool((np.diff(money, axis=1) >= 0).all()))
+        c.check("summary.money_cents == money_raised_cents at the last step",
+                np.array_equal(s["money_cents"], money[:, -1]))
+        c.check("summary.donors <= final_adopters", bool((s["donors"] <= s["final_adopters"]).all()))
+
+        layers = f["series/layer_adoptions"][()]
+        c.check("layer series shape [replicate, layer, step]",
+                layers.shape == (shape[0], len(f["series/layer"]), shape[1]), str(layers.shape))
+        c.check("summary/layer_adoptions == layer_adoptions summed over steps",
+                np.array_equal(f["summary/layer_adoptions"][()], layers.sum(axis=2, dtype=np.uint64)))
+        word_of_mouth = word_of_mouth_channels(run["attrs"], names)
+        if word_of_mouth is not None:
+            c.check("layer_adoptions summed over layers == word-of-mouth channels' adoptions",
+                    np.array_equal(layers.sum(axis=1, dtype=np.uint64),
+                                   adoptions[:, word_of_mouth, :].sum(axis=1, dtype=np.uint64)),
+                    f"word-of-mouth channels {[names[i] for i in word_of_mouth]}")
+
+
+def forest_metrics(rows):
+    """Referral-forest metrics of one replicate's tree rows (docs/output.md, /summary/cascade):
+    depth, largest generation, trees, largest tree, structural virality. A row's parent is the
+    row whose adopter is its source, if that adoption came at an earlier step."""
+    step_of = {int(r["adopter"]): int(r["step"]) for r in rows}
+    parent = {}
+    for r in rows:
+        a, src = int(r["adopter"]), int(r["source"])
+        parent[a] = src if src >= 0 and src in step_of and step_of[src] < int(r["step"]) else None
+    generation, root = {}, {}
+    for a in sorted(parent, key=lambda x: step_of[x]):  # parents adopt earlier: seen first
+        p = parent[a]
+        generation[a] = 0 if p is None else generation[p] + 1
+        root[a] = a if p is None else root[p]
+    if not parent:
+        return -1, 0, 0, 0, float("nan")
+    sizes = {}
+    for a in parent:
+        sizes[root[a]] = sizes.get(root[a], 0) + 1
+    per_generation = np.bincount(list(generation.values()))
+    # Mean distance over pairs in the same tree: each edge lies on s * (n - s) of its tree's
+    # paths, s the number of adopters below it.
+    below = dict.fromkeys(parent, 1)
+    for a in sorted(parent, key=lambda x: -step_of[x]):  # children before parents
+        if parent[a] is not None:
+            below[parent[a]] += below[a]
+    distance = sum(below[a] * (sizes[root[a]] - below[a]) for a in parent if parent[a] is not None)
+    pairs = sum(n * (n - 1) // 2 for n in sizes.values())
+    virality = distance / pairs if pairs else float("nan")
+    return max(generation.values()), int(per_generation.max()), len(sizes), max(sizes.values()), virality
+
+
+def check_referral_tree(c, path, run, shape):
+    with h5py.File(path, "r") as f:
+        if "referral_tree" not in f:
+            c.check("no referral tree (none recorded)", "summary/cascade" not in f)
+            return
+        edges, cascade = f["referral_tree/edges"][()], f["summary/cascade"][()]
+        adoptions = f["series/channel_adoptions"][()]
+    new, s = run["series"]["new_adopters"], run["summary"]
+    order = np.lexsort((edges["adopter"], edges["step"], edges["replicate"]))
+    c.check("referral tree rows sorted by (replicate, step, adopter)", np.array_equal(order, np.arange(len(edges))))
+    per_step = np.zeros(shape, dtype=np.uint64)
+    np.add.at(per_step, (edges["replicate"], edges["step"]), 1)
+    c.check("referral tree rows per (replicate, step) == new_adopters", np.array_equal(per_step, new))
+    per_channel = np.zeros(adoptions.shape[:2], dtype=np.uint64)
+    np.add.at(per_channel, (edges["replicate"], edges["channel"]), 1)
+    c.check("referral tree rows per (replicate, channel) == channel adoptions",
+            np.array_equal(per_channel, adoptions.sum(axis=2, dtype=np.uint64)))
+    if run["adoption_step"] is not None:
+        index = {int(label): i for i, label in enumerate(run["label"])}
+        steps = run["adoption_step"][edges["replicate"], [index[int(a)] for a in edges["adopter"]]]
+        c.check("referral tree steps == agents/adoption_step", np.array_equal(steps, edges["step"]))
+    c.check("summary/cascade has one row per replicate",
+            np.array_equal(cascade["replicate"], np.arange(shape[0])), str(cascade["replicate"]))
+    bad = []
+    for r in range(min(shape[0], len(cascade))):
+        depth, generation, trees, largest, virality = forest_metrics(edges[edges["replicate"] == r])
+        row = cascade[r]
+        same = (row["depth"], row["largest_generation"], row["trees"], row["largest_tree"]) == \
+            (depth, generation, trees, largest)
+        same_virality = (np.isnan(virality) and np.isnan(row["structural_virality"])) or \
+            abs(row["structural_virality"] - virality) <= 1e-9 * max(1.0, virality)
+        if not (same and same_virality):
+            bad.append(f"replicate {r}: file {tuple(row)[1:]}, tree {(depth, generation, trees, largest, virality)}")
+    c.check("summary/cascade == metrics of the referral tree's forest", not bad, "; ".join(bad[:3]))
+
+
 def main(argv):
     if len(argv) != 2:
         print(f"usage: {argv[0]} FILE.h5", file=sys.stderr)
@@ -172,6 +299,8 @@ def main(argv):
     check_dimension_scales(c, path)
     check_summary(c, run, shape)
     check_agents(c, run, shape)
+    check_channels_and_layers(c, path, run, shape)
+    check_referral_tree(c, path, run, shape)
     print(f"{path}: {c.passed} checks passed, {len(c.failed)} failed")
     return 1 if c.failed else 0
 

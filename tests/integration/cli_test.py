@@ -144,7 +144,59 @@ def compare_writes_table():
     print("compare_writes_table: ok")
 
 
-CASES = {f.__name__: f for f in (compare_writes_table, run_and_check_file, threads_identical, seed_changes_result, bad_input_exit_2,
+def check_tree_file():
+    """A referral programme on a real edge list, with per-agent steps and the referral tree:
+    the checker finds the channels, layers, tree and cascade metrics consistent, and names
+    what is wrong in copies altered one dataset at a time."""
+    checker = os.path.join(SRC, "tests", "integration", "check_run_file.py")
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "run.h5")
+        wom("run", os.path.join(EXAMPLES, "friend_referrals.toml"), "-o", out, "--quiet", "--set", "run.replicates=4",
+            "--set", "output.referral_tree=true", "--set", "output.adoption_steps=true")
+        p = subprocess.run(["/usr/bin/python3", checker, out], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout
+        with h5py.File(out, "r") as f:
+            assert len(f["referral_tree/edges"]) == f["summary/replicates"]["final_adopters"].sum()
+            labels = f["agents/label"][()]  # agents are indexed in order of first appearance
+            assert not np.array_equal(labels, np.arange(len(labels))), "ids should not be in index order"
+
+        def altered(name, change):
+            copy = os.path.join(d, f"{name}.h5")
+            with open(out, "rb") as src, open(copy, "wb") as dst:
+                dst.write(src.read())
+            with h5py.File(copy, "r+") as f:
+                change(f)
+            p = subprocess.run(["/usr/bin/python3", checker, copy], capture_output=True, text=True)
+            assert p.returncode == 1, (name, p.stdout)
+            return {line[6:].split(":")[0] for line in p.stdout.splitlines() if line.startswith("FAIL")}
+
+        def reorder(f):  # two adopters of one step swapped
+            e = f["referral_tree/edges"][()]
+            i = next(i for i in range(len(e) - 1) if e["step"][i] == e["step"][i + 1] > 0)
+            e[[i, i + 1]] = e[[i + 1, i]]
+            f["referral_tree/edges"][...] = e
+
+        def unparent(f):  # one referral loses its source: one tree more
+            e = f["referral_tree/edges"][()]
+            e["source"][np.nonzero(e["source"] >= 0)[0][0]] = -1
+            f["referral_tree/edges"][...] = e
+
+        def recredit(f):  # one adoption moved from friends to the referral programme
+            a = f["series/channel_adoptions"][()]
+            r, t = (int(x[0]) for x in np.nonzero(a[:, 1, :] > 0))
+            a[r, 1, t] -= 1
+            a[r, 3, t] += 1
+            f["series/channel_adoptions"][...] = a
+
+        assert altered("reorder", reorder) == {"referral tree rows sorted by (replicate, step, adopter)"}
+        assert altered("unparent", unparent) == {"summary/cascade == metrics of the referral tree's forest"}
+        assert altered("recredit", recredit) == {
+            "summary/channel_adoptions == channel_adoptions summed over steps",
+            "referral tree rows per (replicate, channel) == channel adoptions"}, altered("recredit", recredit)
+    print("check_tree_file: ok")
+
+
+CASES = {f.__name__: f for f in (check_tree_file, compare_writes_table, run_and_check_file, threads_identical, seed_changes_result, bad_input_exit_2,
                                   validate_help_version)}
 if __name__ == "__main__":
     CASES[CASE]()

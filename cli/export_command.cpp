@@ -58,8 +58,8 @@ std::string csv(const std::string& s) {
 /// Writes a CSV file through a temporary name, renamed into place once complete.
 class CsvFile {
  public:
-  CsvFile(fs::path path, const std::vector<std::string>& header) : path_(std::move(path)), temporary_(path_) {
-    temporary_ += ".partial";
+  CsvFile(fs::path path, const std::vector<std::string>& header)
+      : path_(std::move(path)), temporary_(temporary_path(path_)) {
     // Registered, so an interrupted export removes it (output/atomic_file.hpp).
     pending_files::create(temporary_, [this] {
       out_.open(temporary_, std::ios::binary | std::ios::trunc);
@@ -88,7 +88,8 @@ class CsvFile {
   /// Flushes, closes and renames; returns the data rows written.
   std::size_t commit() {
     out_.close();
-    if (!out_) throw IoError("cannot write '" + temporary_.string() + "'");
+    if (!out_) throw IoError("cannot write '" + path_.string() + "'");
+    sync_to_disk(temporary_);
     pending_files::publish(temporary_, path_);
     committed_ = true;
     return rows_;

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "output/atomic_file.hpp"
 #include "sim/error.hpp"
 #include "sim/network/csr_file.hpp"
 #include "sim/network/edge_list.hpp"
@@ -32,7 +33,9 @@ Command add_graph_command(CLI::App& wom, Invocation& invocation) {
             options.directed = o->directed;
             BuildReport report;
             const Graph g = read_edge_list(o->edges, options, &report);
-            write_csr_file(g, o->output);
+            write_file_atomically(o->output, [&](const std::filesystem::path& temporary) {
+              write_csr_file(g, temporary, o->output);
+            });
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             std::cout << o->output << ": " << g.num_nodes() << " agents, " << g.num_arcs() << " arcs ("
                       << (g.directed() ? "directed" : "undirected") << (g.weights().empty() ? "" : ", weighted")

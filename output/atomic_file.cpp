@@ -61,26 +61,57 @@ void sync_to_disk(const std::filesystem::path& path) {
   if (!ok) throw IoError("cannot sync '" + path.string() + "' to disk: " + error.message());
 }
 
-void write_hdf5_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill) {
+namespace {
+
+/// What both writers share: `create` makes the temporary file (registered once it exists),
+/// `fill` writes and closes it; then sync and rename, or on any failure remove it.
+void write_through_temporary(const std::filesystem::path& path,
+                             const std::function<void(const std::filesystem::path&)>& create,
+                             const std::function<void(const std::filesystem::path&)>& fill) {
   const std::filesystem::path temporary = temporary_path(path);
   bool created = false;  // never remove a file this call did not create
   try {
-    std::optional<h5::File> file;
-    pending_files::create(temporary, [&] { file.emplace(h5::File::create_exclusive(temporary, path)); });
+    pending_files::create(temporary, [&] { create(temporary); });
     created = true;
-    fill(*file);  // every object closed on return
-    // Last, so a file copied away before the rename still says it is incomplete.
-    file->set_attribute("complete", std::int32_t{1});
-    file->close();
+    fill(temporary);
     sync_to_disk(temporary);
     pending_files::publish(temporary, path);
   } catch (const std::exception& e) {
-    // The File's destructor has run: its handles are closed (or, on a failed close, HDF5
-    // still holds the descriptor, which unlinking does not disturb) and the file can go.
+    // Unlinking a file something still holds open is safe: its descriptor goes on to an
+    // inode no name points to.
     if (created) pending_files::discard(temporary);
     if (dynamic_cast<const IoError*>(&e) != nullptr) throw;
     throw IoError("cannot write '" + path.string() + "': " + e.what());
   }
+}
+
+}  // namespace
+
+void write_hdf5_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill) {
+  std::optional<h5::File> file;
+  write_through_temporary(
+      path, [&](const std::filesystem::path& temporary) { file.emplace(h5::File::create_exclusive(temporary, path)); },
+      [&](const std::filesystem::path&) {
+        fill(*file);  // every object closed on return
+        // Last, so a file copied away before the rename still says it is incomplete.
+        file->set_attribute("complete", std::int32_t{1});
+        file->close();
+      });
+}
+
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const std::filesystem::path& temporary)>& fill) {
+  write_through_temporary(
+      path,
+      [&](const std::filesystem::path& temporary) {
+        const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) {
+          throw IoError("cannot create '" + temporary.string() + "' (writing '" + path.string() +
+                        "'): " + std::generic_category().message(errno));
+        }
+        ::close(fd);
+      },
+      fill);
 }
 
 namespace pending_files {

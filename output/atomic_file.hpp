@@ -38,6 +38,12 @@ void sync_to_disk(const std::filesystem::path& path);
 /// nothing is left behind. @throws IoError (any other exception from `fill` is wrapped).
 void write_hdf5_atomically(const std::filesystem::path& path, const std::function<void(h5::File&)>& fill);
 
+/// The same for a file of any other format: `fill` writes the temporary file it is given
+/// (created empty and registered beforehand), which is then synced and renamed to `path`.
+/// On any failure, or an interrupt, nothing is left behind. @throws IoError.
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const std::filesystem::path& temporary)>& fill);
+
 /// The registry of temporary files being written (see the file comment).
 namespace pending_files {
 

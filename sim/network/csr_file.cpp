@@ -130,8 +130,8 @@ bool is_csr_file(const std::filesystem::path& path) {
          std::memcmp(magic, kMagic.data(), sizeof magic) == 0;
 }
 
-void write_csr_file(const Graph& g, const std::filesystem::path& path) {
-  const std::string name = path.string();
+void write_csr_file(const Graph& g, const std::filesystem::path& path, const std::string& shown_as) {
+  const std::string name = shown_as.empty() ? path.string() : shown_as;
   if (g.implicit_complete() || g.layer_count() != 1 || g.has_distrust())
     throw Error(name + ": only a single-layer graph with stored arcs and no distrust flags can be cached");
   const bool weighted = !g.weights().empty(), labelled = !g.labels().empty();
@@ -147,25 +147,15 @@ void write_csr_file(const Graph& g, const std::filesystem::path& path) {
   h.arcs = g.num_arcs();
   h.checksum = checksum(arrays);
 
-  const std::filesystem::path temp = path.string() + ".tmp-" + std::to_string(::getpid());
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (fd.get() < 0) throw IoError(name + ": cannot create graph file: " + std::strerror(errno));
-  try {
-    write_all(fd.get(), &h, sizeof h, name);
-    static constexpr char kZeros[kAlign] = {};
-    for (const Array& a : arrays) {
-      write_all(fd.get(), a.data, a.bytes, name);
-      write_all(fd.get(), kZeros, padded(a.bytes) - a.bytes, name);
-    }
-    if (fd.release_close() != 0) throw IoError(name + ": cannot write graph file: " + std::strerror(errno));
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) throw IoError(name + ": cannot write graph file: " + ec.message());
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    throw;
+  write_all(fd.get(), &h, sizeof h, name);
+  static constexpr char kZeros[kAlign] = {};
+  for (const Array& a : arrays) {
+    write_all(fd.get(), a.data, a.bytes, name);
+    write_all(fd.get(), kZeros, padded(a.bytes) - a.bytes, name);
   }
+  if (fd.release_close() != 0) throw IoError(name + ": cannot write graph file: " + std::strerror(errno));
 }
 
 Graph read_csr_file(const std::filesystem::path& path) {

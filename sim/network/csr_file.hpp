@@ -21,6 +21,7 @@
 /// numpy reads it with np.fromfile(path, dtype, count, offset=...).
 
 #include <filesystem>
+#include <string>
 
 #include "sim/network/graph.hpp"
 
@@ -29,11 +30,12 @@ namespace wom {
 /// Whether `path` starts with the cache file's magic (false if it cannot be read).
 [[nodiscard]] bool is_csr_file(const std::filesystem::path& path);
 
-/// Writes `g`'s structure, weights and labels (not its trust) to `path` atomically: a
-/// temporary file beside it renamed into place, removed if anything fails.
+/// Writes `g`'s structure, weights and labels (not its trust) to `path`, created or
+/// truncated; errors name `shown_as` (default: `path`). `wom graph` writes through
+/// output/atomic_file.hpp's write_file_atomically, so an interrupt or a failure leaves nothing.
 /// @throws Error for a multi-layer or implicit graph or one with distrust flags (not an
 ///         edge list's graph); IoError if the file cannot be written.
-void write_csr_file(const Graph& g, const std::filesystem::path& path);
+void write_csr_file(const Graph& g, const std::filesystem::path& path, const std::string& shown_as = {});
 
 /// Reads a cache file; trust starts at 1.0 on every arc.
 /// @throws IoError if it cannot be opened or read; InputError naming the file if it is not a

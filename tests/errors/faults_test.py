@@ -207,6 +207,43 @@ def interrupt_sweep_resume():
         print(f"interrupt_sweep_resume: SIGINT kept {resumed} points; --resume gave identical datasets")
 
 
+def interrupt_graph():
+    """SIGINT while `wom graph` parses an edge list, and SIGTERM once its graph file is being
+    written: exit 130/143 and no graph file, whole or partial."""
+    with tempfile.TemporaryDirectory() as d:
+        # 8 M lines (an 80,000-line block of random arcs over 500,000 ids, repeated): parsing
+        # takes seconds, well past the moment the signal is sent.
+        block = "".join(f"{(i * 7919) % 500000} {(i * 104729 + 17) % 500000}\n" for i in range(80000))
+        edges = os.path.join(d, "edges.txt")
+        with open(edges, "w") as f:
+            for _ in range(100):
+                f.write(block)
+        out = os.path.join(d, "out")
+        os.mkdir(out)
+        target = os.path.join(out, "g.wgraph")
+        p = subprocess.Popen([WOM, "graph", edges, "-o", target], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        wait_until(lambda: p.poll() is not None or cpu_seconds(p.pid) > 0.3, 60, "wom graph to start parsing")
+        assert p.poll() is None, "wom graph finished before it could be interrupted; make the edge list longer"
+        p.send_signal(signal.SIGINT)
+        expect_interrupted(p, signal.SIGINT, out)
+        for attempt in range(5):  # the write is short: the rename may win the race
+            p = subprocess.Popen([WOM, "graph", edges, "-o", target], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            wait_until(lambda: p.poll() is not None or any(".partial-" in n for n in os.listdir(out)), 300,
+                       "the temporary graph file to appear")
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=120)
+            if p.returncode == 0:  # finished first: a complete graph file, nothing else
+                assert os.listdir(out) == ["g.wgraph"], os.listdir(out)
+                os.remove(target)
+                continue
+            expect_interrupted(p, signal.SIGTERM, out)
+            print(f"interrupt_graph: SIGINT while parsing and SIGTERM while writing (try {attempt + 1}): no file")
+            return
+        sys.exit("never interrupted while the graph file was written")
+
+
 def big_run_args(folder):
     scenario = write(folder, "lt.toml", open(os.path.join(EXAMPLES, "lt_facebook.toml")).read().replace(
         "../../../shared/data/", os.path.join(SRC, "..", "shared", "data") + "/"))
@@ -282,6 +319,7 @@ def handled_input():
         print("handled_input: self-loop dropped, duplicates merged, 64-bit id kept as a label")
 
 
-CASES = {f.__name__: f for f in (interrupt_run, interrupt_while_writing, interrupt_sweep_resume, full_disk_rlimit,
+CASES = {f.__name__: f for f in (interrupt_run, interrupt_while_writing, interrupt_sweep_resume, interrupt_graph,
+                                 full_disk_rlimit,
                                  full_disk_tmpfs, handled_input)}
 CASES[CASE]()

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <vector>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -277,9 +278,24 @@ void assign_trust(Graph& graph, const TrustSpec& spec, const TrustContext& conte
   if (spec.rule == "constant") {
     graph.set_uniform_trust(trust_fixed(spec.value, (key + ".value").c_str()));
   } else if (spec.rule == "inverse_in_degree") {
-    auto& trust = graph.trusts();
+    // Each arc takes its head's 1/in-degree: a table per agent (a division per agent, not per
+    // arc), then a gather per arc, prefetched ahead and split over threads (a serial loop with
+    // a division per arc took 3.3-4.5 s on 100 M arcs).
     const auto in = graph.in_degrees();
-    for (ArcId a = 0; a < graph.num_arcs(); ++a) trust[a] = static_cast<Trust>(kTrustOne / in[graph.head(a)]);
+    std::vector<Trust> by_head(in.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, in.size(), 1 << 16), [&](const auto& r) {
+      for (std::size_t v = r.begin(); v < r.end(); ++v)
+        by_head[v] = in[v] == 0 ? Trust{0} : static_cast<Trust>(kTrustOne / in[v]);
+    });
+    auto& trust = graph.trusts();
+    const NodeId* heads = graph.heads().data();
+    tbb::parallel_for(tbb::blocked_range<ArcId>(0, graph.num_arcs(), 1 << 16), [&](const auto& r) {
+      constexpr ArcId kAhead = 32;
+      for (ArcId a = r.begin(); a < r.end(); ++a) {
+        if (a + kAhead < r.end()) __builtin_prefetch(by_head.data() + heads[a + kAhead]);
+        trust[a] = by_head[heads[a]];
+      }
+    });
   } else if (spec.rule == "weight") {
     weight_rule(graph, spec, key, distrust);
   } else if (spec.rule == "tie_strength") {

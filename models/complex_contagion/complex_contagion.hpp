@@ -124,6 +124,7 @@ class ComplexContagion {
     if (split) {
       tbb::this_task_arena::isolate([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(fb, fe, 32), [&](const auto& r) {
+          const ReplicateState::TouchBatch touched(ctx.state);
           arcs.fetch_add(mark<true>(ctx, r.begin(), r.end()), std::memory_order_relaxed);
         });
       });

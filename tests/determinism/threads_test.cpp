@@ -60,4 +60,7 @@ TEST_CASE("linear threshold is bit-identical across thread counts and schedules"
   Graph g = barabasi_albert_graph(30'000, 4, 6);
   assign_trust(g, {"constant", 0.3, 1.0});
   check_model(g, LinearThreshold(Distribution{Distribution::Kind::kUniform, 0.0, 0.05, 0.6}));
+  // The textbook form: 1/in-degree trust, θ ~ uniform(0,1) (drawn on the grid from one hash).
+  assign_trust(g, {"inverse_in_degree", 1.0, 1.0});
+  check_model(g, LinearThreshold(Distribution{Distribution::Kind::kUniform, 0.0, 0.0, 1.0}));
 }

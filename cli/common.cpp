@@ -72,8 +72,10 @@ void watch_interrupts(int read_end) {
   const int signal = byte;
   const std::size_t removed = pending_files::remove_all_for_exit();
   const char* note = interrupt_note.load();
-  const std::string message = std::string("wom: interrupted by ") + signal_name(signal) + "; " +
-                              (removed ? "removed the incomplete output file" : "no output file written") +
+  const char* const outcome = removed                      ? "removed the incomplete output file"
+                              : pending_files::published() > 0 ? "the output file was already complete"
+                                                               : "no output file written";
+  const std::string message = std::string("wom: interrupted by ") + signal_name(signal) + "; " + outcome +
                               (note != nullptr ? std::string("; ") + note : std::string()) + "\n";
   [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message.data(), message.size());
   ::_exit(128 + signal);

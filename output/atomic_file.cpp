@@ -22,6 +22,7 @@ namespace {
 struct Registry {
   std::mutex lock;
   std::vector<std::filesystem::path> files;
+  std::size_t published = 0;
 };
 
 /// Never destroyed: the interrupt watcher may use it while the main thread runs static
@@ -131,6 +132,7 @@ void publish(const std::filesystem::path& from, const std::filesystem::path& to)
   std::filesystem::rename(from, to, error);
   if (error) throw IoError("cannot rename '" + from.string() + "' to '" + to.string() + "': " + error.message());
   forget(r, from);
+  ++r.published;
 }
 
 void discard(const std::filesystem::path& path) noexcept {
@@ -145,6 +147,11 @@ std::size_t remove_all_for_exit() noexcept {
   r.lock.lock();  // never unlocked: the process ends with this lock held
   for (const std::filesystem::path& file : r.files) ::unlink(file.c_str());
   return r.files.size();
+}
+
+std::size_t published() noexcept {
+  Registry& r = registry();
+  return r.published;  // read after remove_all_for_exit(), which holds the lock for good
 }
 
 }  // namespace pending_files

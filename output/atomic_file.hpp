@@ -63,5 +63,9 @@ void discard(const std::filesystem::path& path) noexcept;
 /// The caller must end the process next.
 std::size_t remove_all_for_exit() noexcept;
 
+/// How many files publish() has renamed into place in this process (for the interrupt
+/// message: an interrupt after the output was complete removes nothing and says so).
+std::size_t published() noexcept;
+
 }  // namespace pending_files
 }  // namespace wom

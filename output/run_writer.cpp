@@ -11,7 +11,6 @@
 #include <ctime>
 #include <functional>
 #include <numeric>
-#include <tuple>
 #include <system_error>
 
 #include "output/atomic_file.hpp"
@@ -156,11 +155,6 @@ void write_referral_tree(h5::Group& file, const RunResult& result, const Graph& 
       rows.push_back({r, e.step, graph.label(e.adopter),
                       e.source == kNoNode ? std::int64_t{-1} : static_cast<std::int64_t>(graph.label(e.source)),
                       e.channel, e.layer});
-  // The engine orders a step's adopters by agent index; the file by the ids users know, which
-  // for an edge list are not in index order.
-  std::sort(rows.begin(), rows.end(), [](const TreeRow& a, const TreeRow& b) {
-    return std::tie(a.replicate, a.step, a.adopter) < std::tie(b.replicate, b.step, b.adopter);
-  });
   h5::CompoundType type(sizeof(TreeRow));
   type.add<std::uint32_t>("replicate", offsetof(TreeRow, replicate))
       .add<std::int32_t>("step", offsetof(TreeRow, step))

@@ -877,9 +877,10 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     if (scratch->index_of.size() < g.num_nodes()) scratch->index_of.resize(g.num_nodes());
     tree_parents(tree, scratch->index_of, scratch->parent);
     result.cascades[row] = cascade_metrics(scratch->parent);
-    // Adopters of a step come in thread-dependent order: the stored tree is sorted.
-    std::sort(tree.begin(), tree.end(), [](const TreeEdge& a, const TreeEdge& b) {
-      return a.step != b.step ? a.step < b.step : a.adopter < b.adopter;
+    // Adopters of a step come in thread-dependent order: the stored tree is sorted, by the
+    // ids users know (for an edge list not the agent indices), the order the file documents.
+    std::sort(tree.begin(), tree.end(), [&g](const TreeEdge& a, const TreeEdge& b) {
+      return a.step != b.step ? a.step < b.step : g.label(a.adopter) < g.label(b.adopter);
     });
     result.referral_tree[row] = tree;
   }

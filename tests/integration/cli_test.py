@@ -190,9 +190,10 @@ def check_tree_file():
 
         assert altered("reorder", reorder) == {"referral tree rows sorted by (replicate, step, adopter)"}
         assert altered("unparent", unparent) == {"summary/cascade == metrics of the referral tree's forest"}
-        assert altered("recredit", recredit) == {
+        failed = altered("recredit", recredit)
+        assert failed == {
             "summary/channel_adoptions == channel_adoptions summed over steps",
-            "referral tree rows per (replicate, channel) == channel adoptions"}, altered("recredit", recredit)
+            "referral tree rows per (replicate, channel) == channel adoptions"}, failed
     print("check_tree_file: ok")
 
 

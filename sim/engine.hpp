@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <bitset>
 #include <concepts>
 #include <functional>
@@ -126,6 +127,14 @@ class ReplicateState {
   std::vector<PressureCell> pressure;
   std::vector<NodeId> touched;
   std::atomic<std::size_t> touched_end{0};
+  /// Split steps of models that route exposures (detail::RoutesExposures): per thread, the
+  /// exposures bound for each block of agents, kept across steps so their memory is reused.
+  struct Routed {
+    NodeId head;
+    std::uint32_t load;  ///< what the exposure brings (the model's carried())
+  };
+  using RoutedByBlock = std::vector<std::vector<Routed>>;
+  std::unique_ptr<tbb::enumerable_thread_specific<RoutedByBlock>> routed;  ///< made on first use
   /// With activity: the replicate's traits (claims of offline agents are deferred), and the
   /// agents tipped while offline that have not adopted yet (adopted_at == kPending).
   const AgentTraits* activity = nullptr;
@@ -475,6 +484,92 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
   return arcs;
 }
 
+/// Models whose split steps route each exposure to the task that owns its head (propagation
+/// blocking): `routes(ctx)`, whether this run can; `carried(ctx, arc)`, what the exposure over
+/// `arc` brings, read from the arc alone; and `receive(ctx, head, load)`, which applies it to
+/// the head's cell and is true when that tips the head. Without routing, two threads adding
+/// to cells pay a locked instruction per exposure, which also stops a core overlapping the
+/// next cells' misses: a 10 M-agent linear-threshold run gained 1.2-1.3x from a second thread.
+template <class M, class Ctx>
+concept RoutesExposures = requires(const M& m, const Ctx& ctx, ArcId a, NodeId v, std::uint32_t w) {
+  { m.routes(ctx) } -> std::same_as<bool>;
+  { m.carried(ctx, a) } -> std::same_as<std::uint32_t>;
+  { m.receive(ctx, v, w) } -> std::same_as<bool>;
+};
+
+/// A split step of a routing model, in slabs of the frontier. First the slab's spreaders,
+/// split over tasks, append each exposure to their thread's list for the head's block of
+/// agents (sequential writes); then the blocks, split over tasks, each apply the exposures
+/// every thread listed for their agents, so a cell is written by one task, without atomics. Which
+/// exposure crosses a threshold depends on the order, that one does is a sum; the adopters
+/// are the same. Returns the arcs processed.
+template <class M, class Ctx>
+std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, std::size_t end) {
+  const Graph& g = ctx.graph;
+  ReplicateState& s = ctx.state;
+  // 64 blocks: enough to balance two-digit thread counts (a Barabási–Albert graph's lowest
+  // block, its oldest agents, gets 1/8 of the arcs), few enough that each thread's lists
+  // are 64 write streams.
+  const unsigned bits = std::bit_width(std::max<NodeId>(g.num_nodes(), 2) - 1);
+  const unsigned shift = bits > 6 ? bits - 6 : 0;
+  const std::size_t blocks = ((g.num_nodes() - 1) >> shift) + 1;
+  if (!s.routed) s.routed = std::make_unique<tbb::enumerable_thread_specific<ReplicateState::RoutedByBlock>>();
+  auto& routed = *s.routed;
+  // Slabs of about 2^20 exposures at the mean degree bound the lists (8 MiB).
+  const std::size_t mean_degree = std::max<std::size_t>(1, g.num_arcs() / std::max<NodeId>(1, g.num_nodes()));
+  const std::size_t slab = std::max(ctx.parallel_frontier, (std::size_t{1} << 20) / mean_degree);
+  const NodeId* const heads = g.heads().data();
+  std::atomic<std::uint64_t> total{0};
+  for (std::size_t from = begin; from < end; from += slab) {
+    const std::size_t to = std::min(end, from + slab);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(from, to, 32), [&](const tbb::blocked_range<std::size_t>& r) {
+      ReplicateState::RoutedByBlock& box = routed.local();
+      if (box.size() != blocks) box.assign(blocks, {});
+      constexpr std::size_t kOffsetsAhead = 16, kArcsAhead = 8;  // as in spread()
+      std::uint64_t arcs = 0;
+      for (std::size_t i = r.begin(); i < std::min(r.end(), r.begin() + kOffsetsAhead); ++i)
+        g.prefetch_offsets(s.adopters[i]);
+      for (std::size_t i = r.begin(); i < std::min(r.end(), r.begin() + kArcsAhead); ++i)
+        g.prefetch_arcs(s.adopters[i]);
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        if (i + kOffsetsAhead < r.end()) g.prefetch_offsets(s.adopters[i + kOffsetsAhead]);
+        if (i + kArcsAhead < r.end()) g.prefetch_arcs(s.adopters[i + kArcsAhead]);
+        const NodeId u = s.adopters[i];
+        const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
+        arcs += ae - ab;
+        for (ArcId a = ab; a < ae; ++a) {
+          const NodeId v = heads[a];
+          box[v >> shift].push_back({v, model.carried(ctx, a)});
+        }
+      }
+      total.fetch_add(arcs, std::memory_order_relaxed);
+    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+      const ReplicateState::TouchBatch touched(s);
+      AdopterSink<true> sink(s);
+      for (std::size_t b = r.begin(); b < r.end(); ++b) {
+        for (ReplicateState::RoutedByBlock& box : routed) {
+          if (box.size() <= b) continue;
+          std::vector<ReplicateState::Routed>& list = box[b];
+          // The heads are known in advance: prefetch their cells a ring's length ahead.
+          constexpr std::size_t kAhead = 16;
+          const std::size_t n = list.size();
+          for (std::size_t j = 0; j < n; ++j) {
+            if (j + kAhead < n) {
+              if constexpr (M::kUsesPressure) __builtin_prefetch(s.pressure.data() + list[j + kAhead].head, 1);
+              else __builtin_prefetch(s.adopted_at.data() + list[j + kAhead].head, 1);
+            }
+            const NodeId v = list[j].head;
+            if (model.receive(ctx, v, list[j].load) && claim_tipped<true, M>(s, v, ctx.step)) sink.push(v);
+          }
+          list.clear();
+        }
+      }
+    });
+  }
+  return total.load(std::memory_order_relaxed);
+}
+
 }  // namespace detail
 
 /// The frontier step of push models: every agent that adopted at step-1 exposes each
@@ -486,6 +581,12 @@ StepReport spread_frontier(const M& model, const Ctx& ctx) {
   report.spreaders = end - begin;
   report.quiet = begin == end;
   if (ctx.may_split && end - begin >= ctx.parallel_frontier) {
+    if constexpr (detail::RoutesExposures<M, Ctx>) {
+      if (model.routes(ctx)) {
+        tbb::this_task_arena::isolate([&] { report.exposures = detail::spread_routed(model, ctx, begin, end); });
+        return report;
+      }
+    }
     std::atomic<std::uint64_t> total{0};
     tbb::this_task_arena::isolate([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 32), [&](const tbb::blocked_range<std::size_t>& r) {

@@ -133,11 +133,30 @@ class LinearThreshold {
   /// rejects their claims anyway.
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
-    std::uint32_t w = trust_of(ctx.graph, arc);
-    if (ctx.sharing != kTrustOne) w = static_cast<std::uint32_t>((std::uint64_t{w} * ctx.sharing) >> 15);
+    const std::uint32_t w = carried(ctx, arc);
     if (ctx.graph.has_distrust()) [[unlikely]]
       return accumulate<kParallel>(ctx, ctx.graph.head(arc), w, ctx.graph.distrust(arc));
-    return push<kParallel>(ctx, ctx.graph.head(arc), w);
+    return push<kParallel, kParallel>(ctx, ctx.graph.head(arc), w);
+  }
+
+  /// Split steps route exposures to the task owning the head (detail::RoutesExposures), except
+  /// in signed runs, whose decisions wait for the end of the step anyway.
+  template <class Ctx>
+  [[nodiscard]] bool routes(const Ctx& ctx) const noexcept {
+    return !ctx.graph.has_distrust();
+  }
+  /// The trust an exposure over `arc` carries: the arc's, scaled by the step's sharing.
+  template <class Ctx>
+  [[nodiscard]] std::uint32_t carried(const Ctx& ctx, ArcId arc) const noexcept {
+    const std::uint32_t w = trust_of(ctx.graph, arc);
+    if (ctx.sharing == kTrustOne) return w;
+    return static_cast<std::uint32_t>((std::uint64_t{w} * ctx.sharing) >> 15);
+  }
+  /// A routed exposure: only the calling task writes the head's cell in this phase, so the
+  /// cell is plain memory; the reset list is still shared.
+  template <class Ctx>
+  [[nodiscard]] bool receive(const Ctx& ctx, NodeId head, std::uint32_t w) const {
+    return push<false, true>(ctx, head, w);
   }
 
   /// A channel exposure adds its trust like a friend's.
@@ -147,7 +166,7 @@ class LinearThreshold {
       ctx.workspace->ensure();  // channel exposures come before the step's spreading
       return accumulate<kParallel>(ctx, agent, weight, false);
     }
-    return push<kParallel>(ctx, agent, weight);
+    return push<kParallel, kParallel>(ctx, agent, weight);
   }
 
  private:
@@ -212,23 +231,25 @@ class LinearThreshold {
     return i;
   }
 
-  template <bool kParallel, class Ctx>
+  /// Adds w to the head's cell (with atomics if kAtomicCell), listing the cell for reset
+  /// (shared with other tasks if kSharedLists).
+  template <bool kAtomicCell, bool kSharedLists, class Ctx>
   [[nodiscard]] bool push(const Ctx& ctx, NodeId head, std::uint32_t w) const {
     ReplicateState& s = ctx.state;
     if (w == 0) return false;
     auto& cell = s.pressure[head];
     std::uint32_t theta = load(cell.threshold);
     if (theta == ReplicateState::kClosed) return false;
-    const std::uint32_t old = add<kParallel>(cell.pressure, w);
+    const std::uint32_t old = add<kAtomicCell>(cell.pressure, w);
     if (old == 0) {  // first exposure: this caller alone registers the cell for reset
-      s.template touch<kParallel>(head);
+      s.template touch<kSharedLists>(head);
     }
     if (theta == 0) {  // not drawn yet: a pure function, so racing callers agree on it
       theta = effective_threshold(ctx, head);
-      publish<kParallel>(cell.threshold, theta);
+      publish<kAtomicCell>(cell.threshold, theta);
     }
     if (old < theta && old + w >= theta) {
-      store<kParallel>(cell.threshold, ReplicateState::kClosed);
+      store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
       return true;
     }
     return false;

@@ -56,6 +56,11 @@ TEST_CASE("independent cascade is bit-identical across thread counts and schedul
   check_model(g, IndependentCascade(0.15));
 }
 
+// Split steps of linear threshold route exposures to the task owning the head; the other
+// models' split steps add with atomics. Both paths are compared with serial steps here.
+static_assert(detail::RoutesExposures<LinearThreshold, ContextOf<LinearThreshold>>);
+static_assert(!detail::RoutesExposures<IndependentCascade, ContextOf<IndependentCascade>>);
+
 TEST_CASE("linear threshold is bit-identical across thread counts and schedules") {
   Graph g = barabasi_albert_graph(30'000, 4, 6);
   assign_trust(g, {"constant", 0.3, 1.0});

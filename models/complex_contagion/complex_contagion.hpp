@@ -78,6 +78,22 @@ class ComplexContagion {
     return expose_counted<kParallel>(ctx, ctx.graph.head(arc));
   }
 
+  /// Split steps without a window route exposures to the task owning the head
+  /// (detail::RoutesExposures), which counts them without atomics.
+  template <class Ctx>
+  [[nodiscard]] bool routes(const Ctx&) const noexcept {
+    return params_.window <= 0;
+  }
+  template <class Ctx>
+  [[nodiscard]] std::uint32_t carried(const Ctx&, ArcId) const noexcept {
+    return neighbour_count::kOneExposure;
+  }
+  template <class Ctx>
+  [[nodiscard]] bool receive(const Ctx& ctx, NodeId head, std::uint32_t) const {
+    return neighbour_count::count_exposure<false, true>(ctx.state, head,
+                                                        [&](NodeId v) { return need_of(ctx.graph, v); });
+  }
+
   /// A channel exposure counts as one more adopted source with probability min(1, its trust)
   /// (sim/campaign.hpp persuades). Without a window it is counted like a neighbour's, for
   /// good; with a window it counts in its own step only: the agent adopts if it, together

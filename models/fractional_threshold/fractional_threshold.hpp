@@ -61,6 +61,22 @@ class FractionalThreshold {
         ctx.state, ctx.graph.head(arc), [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
   }
 
+  /// Split steps route exposures to the task owning the head (detail::RoutesExposures), which
+  /// counts them without atomics.
+  template <class Ctx>
+  [[nodiscard]] bool routes(const Ctx&) const noexcept {
+    return true;
+  }
+  template <class Ctx>
+  [[nodiscard]] std::uint32_t carried(const Ctx&, ArcId) const noexcept {
+    return neighbour_count::kOneExposure;
+  }
+  template <class Ctx>
+  [[nodiscard]] bool receive(const Ctx& ctx, NodeId head, std::uint32_t) const {
+    return neighbour_count::count_exposure<false, true>(
+        ctx.state, head, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+  }
+
   /// A channel exposure (sponsored post, influencer post) counts as one more adopted contact
   /// with probability min(1, its trust) (sim/campaign.hpp persuades): m_v counts it, k_v does
   /// not change.

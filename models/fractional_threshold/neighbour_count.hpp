@@ -63,24 +63,29 @@ std::uint32_t increment(std::uint32_t& v) noexcept {
 
 /// Counts one exposure of `head`; true when this exposure is the one that brings its count to
 /// its requirement `need_of(head)` (exactly one exposure does, whatever the order). The
-/// crossing closes the cell, so later exposures of an adopter cost one read.
-template <bool kParallel, class NeedOf>
+/// crossing closes the cell, so later exposures of an adopter cost one read. The cell is
+/// updated with atomics if kAtomicCell (split steps without routing); the reset list is
+/// shared with other tasks if kSharedLists (any split step).
+template <bool kAtomicCell, bool kSharedLists = kAtomicCell, class NeedOf>
 [[nodiscard]] bool count_exposure(ReplicateState& s, NodeId head, const NeedOf& need_of) {
   auto& cell = s.pressure[head];
   std::uint32_t need = detail::load(cell.threshold);
   if (need == ReplicateState::kClosed) return false;
-  const std::uint32_t old = detail::increment<kParallel>(cell.pressure);
-  if (old == 0) s.template touch<kParallel>(head);  // first exposure: register the cell for reset
+  const std::uint32_t old = detail::increment<kAtomicCell>(cell.pressure);
+  if (old == 0) s.template touch<kSharedLists>(head);  // first exposure: register the cell for reset
   if (need == 0) {  // not computed yet: a pure function of (replicate, head), so racers agree
     need = need_of(head);
-    detail::publish<kParallel>(cell.threshold, need);
+    detail::publish<kAtomicCell>(cell.threshold, need);
   }
   if (old + 1 == need) {
-    detail::store<kParallel>(cell.threshold, ReplicateState::kClosed);
+    detail::store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
     return true;
   }
   return false;
 }
+
+/// A routed exposure (detail::RoutesExposures) counts one, whatever the arc.
+inline constexpr std::uint32_t kOneExposure = 1;
 
 /// Models that count neighbours need the arcs: the implicit complete graph has none.
 inline void require_arcs(const Graph& g, const char* model) {

@@ -54,6 +54,10 @@ void check_model(const Graph& g, const Model& model, std::uint32_t seeds_count =
 
 }  // namespace
 
+// Split steps of the counting models route exposures to the task owning the head.
+static_assert(detail::RoutesExposures<FractionalThreshold, ContextOf<FractionalThreshold>>);
+static_assert(detail::RoutesExposures<ComplexContagion, ContextOf<ComplexContagion>>);
+
 TEST_CASE("fractional threshold is bit-identical across thread counts and schedules") {
   const Graph g = gnp_graph(20'000, 3.0 / 20'000, false, 5);
   check_model(g, FractionalThreshold(Distribution{Distribution::Kind::kUniform, 0.0, 0.05, 0.3}, g));

@@ -56,8 +56,9 @@ TEST_CASE("independent cascade is bit-identical across thread counts and schedul
   check_model(g, IndependentCascade(0.15));
 }
 
-// Split steps of linear threshold route exposures to the task owning the head; the other
-// models' split steps add with atomics. Both paths are compared with serial steps here.
+// Split steps of linear threshold route exposures to the task owning the head; independent
+// cascade's claim heads with atomics. Both paths are compared with serial steps here (the
+// counting models' routing in models_test.cpp).
 static_assert(detail::RoutesExposures<LinearThreshold, ContextOf<LinearThreshold>>);
 static_assert(!detail::RoutesExposures<IndependentCascade, ContextOf<IndependentCascade>>);
 

@@ -96,7 +96,8 @@ struct EngineOptions {
 inline constexpr Step kPending = -2;
 
 /// Working memory of one running replicate, reused across replicates.
-/// Memory: 8 bytes per agent, plus 12 for models that accumulate pressure.
+/// Memory: 8 bytes per agent, plus 12 for models that accumulate pressure (and, once they
+/// split a step, their routed exposures: about 16 MiB per thread).
 class ReplicateState {
  public:
   /// The per-agent arrays are read at random (one cell per exposure), so they live on huge

@@ -389,10 +389,10 @@ inline bool claim(ReplicateState& s, NodeId v, Step t) noexcept {
 }
 
 /// Models whose exposures tip an agent at most once per replicate, and never one that has
-/// adopted (linear threshold: crossing the threshold closes the agent's pressure cell, and a
-/// seed's cell is closed when it adopts): their tips are claimed without reading the agent's
-/// adoption step, a cache miss per adopter on large graphs. Deferred claims (activity) keep
-/// their checks.
+/// adopted (linear and fractional threshold: crossing the threshold closes the agent's
+/// pressure cell, and a seed's cell is closed when it adopts): their tips are claimed without
+/// reading the agent's adoption step, a cache miss per adopter on large graphs. Deferred
+/// claims (activity) keep their checks.
 template <class M>
 concept TipsOnce = M::kUsesPressure && requires { requires M::kTipsOnce; };
 

@@ -29,6 +29,9 @@ namespace wom {
 class FractionalThreshold {
  public:
   static constexpr bool kUsesPressure = true;
+  /// count_exposure() reports the exposure that meets an agent's requirement once, and closes
+  /// its cell (TipsOnce).
+  static constexpr bool kTipsOnce = true;
   struct Replicate {
     std::uint64_t threshold_key;
   };

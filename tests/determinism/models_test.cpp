@@ -57,6 +57,10 @@ void check_model(const Graph& g, const Model& model, std::uint32_t seeds_count =
 // Split steps of the counting models route exposures to the task owning the head.
 static_assert(detail::RoutesExposures<FractionalThreshold, ContextOf<FractionalThreshold>>);
 static_assert(detail::RoutesExposures<ComplexContagion, ContextOf<ComplexContagion>>);
+// Fractional threshold claims its tips by a store, written after the ring drains in serial
+// steps (the 1-thread runs below); split steps store at once.
+static_assert(detail::TipsOnce<FractionalThreshold>);
+static_assert(!detail::TipsOnce<ComplexContagion>);
 
 TEST_CASE("fractional threshold is bit-identical across thread counts and schedules") {
   const Graph g = gnp_graph(20'000, 3.0 / 20'000, false, 5);

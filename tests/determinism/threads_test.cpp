@@ -61,6 +61,8 @@ TEST_CASE("independent cascade is bit-identical across thread counts and schedul
 // counting models' routing in models_test.cpp).
 static_assert(detail::RoutesExposures<LinearThreshold, ContextOf<LinearThreshold>>);
 static_assert(!detail::RoutesExposures<IndependentCascade, ContextOf<IndependentCascade>>);
+// Linear threshold claims its tips by a store, written after the ring drains in serial steps.
+static_assert(detail::TipsOnce<LinearThreshold>);
 
 TEST_CASE("linear threshold is bit-identical across thread counts and schedules") {
   Graph g = barabasi_albert_graph(30'000, 4, 6);

@@ -90,8 +90,7 @@ class ComplexContagion {
   }
   template <class Ctx>
   [[nodiscard]] bool receive(const Ctx& ctx, NodeId head, std::uint32_t) const {
-    return neighbour_count::count_exposure<false, true>(ctx.state, head,
-                                                        [&](NodeId v) { return need_of(ctx.graph, v); });
+    return expose_counted<false, true>(ctx, head);
   }
 
   /// A channel exposure counts as one more adopted source with probability min(1, its trust)
@@ -117,9 +116,11 @@ class ComplexContagion {
   }
 
  private:
-  template <bool kParallel, class Ctx>
+  /// neighbour_count::count_exposure with this model's need (its template flags).
+  template <bool kAtomicCell, bool kSharedLists = kAtomicCell, class Ctx>
   [[nodiscard]] bool expose_counted(const Ctx& ctx, NodeId head) const {
-    return neighbour_count::count_exposure<kParallel>(ctx.state, head, [&](NodeId v) { return need_of(ctx.graph, v); });
+    return neighbour_count::count_exposure<kAtomicCell, kSharedLists>(ctx.state, head,
+                                                                      [&](NodeId v) { return need_of(ctx.graph, v); });
   }
 
   /// Window W: (1) the frontier marks the agents it exposes (a cell's `pressure` holds the last

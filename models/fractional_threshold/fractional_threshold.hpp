@@ -60,8 +60,7 @@ class FractionalThreshold {
 
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose(const Ctx& ctx, ArcId arc) const {
-    return neighbour_count::count_exposure<kParallel>(
-        ctx.state, ctx.graph.head(arc), [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+    return expose_counted<kParallel>(ctx, ctx.graph.head(arc));
   }
 
   /// Split steps route exposures to the task owning the head (detail::RoutesExposures), which
@@ -76,8 +75,7 @@ class FractionalThreshold {
   }
   template <class Ctx>
   [[nodiscard]] bool receive(const Ctx& ctx, NodeId head, std::uint32_t) const {
-    return neighbour_count::count_exposure<false, true>(
-        ctx.state, head, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+    return expose_counted<false, true>(ctx, head);
   }
 
   /// A channel exposure (sponsored post, influencer post) counts as one more adopted contact
@@ -86,11 +84,17 @@ class FractionalThreshold {
   template <bool kParallel, class Ctx>
   [[nodiscard]] bool expose_external(const Ctx& ctx, NodeId agent, std::uint32_t weight, std::uint64_t bits) const {
     if (!persuades(bits, weight)) return false;
-    return neighbour_count::count_exposure<kParallel>(
-        ctx.state, agent, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+    return expose_counted<kParallel>(ctx, agent);
   }
 
  private:
+  /// neighbour_count::count_exposure with this model's need (its template flags).
+  template <bool kAtomicCell, bool kSharedLists = kAtomicCell, class Ctx>
+  [[nodiscard]] bool expose_counted(const Ctx& ctx, NodeId head) const {
+    return neighbour_count::count_exposure<kAtomicCell, kSharedLists>(
+        ctx.state, head, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
+  }
+
   Distribution threshold_;
   InDegrees in_degree_;
 };

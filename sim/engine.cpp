@@ -57,26 +57,28 @@ ReplicateSummary summarise(const StepCounts& counts, NodeId agents, double step_
   sum.reach = counts.reach;
   sum.donors = counts.donors;
   sum.goal_step = counts.goal_step;
-  for (const auto c : counts.channel_spend) sum.spend_cents += c;
+  for (const auto c : counts.channel_spend()) sum.spend_cents += c;
   // Hour 24 ends with step floor(24 / step_hours); a small epsilon keeps 24/0.1 at 240.
   const auto day_steps = static_cast<std::size_t>(std::floor(24.0 / step_hours + 1e-9));
-  for (std::size_t t = 0; t < counts.donations.size(); ++t) {
-    sum.money_cents += counts.donations[t];
-    if (t <= day_steps) sum.money_24h_cents += counts.donations[t];
+  const std::span<const std::int64_t> donations = counts.donations();
+  for (std::size_t t = 0; t < donations.size(); ++t) {
+    sum.money_cents += donations[t];
+    if (t <= day_steps) sum.money_24h_cents += donations[t];
   }
+  const std::span<const std::uint64_t> new_adopters = counts.new_adopters(), exposures = counts.exposures();
   std::uint64_t cumulative = 0;
-  for (const auto n : counts.new_adopters) cumulative += n;
+  for (const auto n : new_adopters) cumulative += n;
   const std::uint64_t final_count = cumulative;
   sum.final_adopters = final_count;
   sum.final_fraction = agents ? static_cast<double>(final_count) / agents : 0.0;
-  sum.last_step = static_cast<Step>(counts.new_adopters.size()) - 1;
+  sum.last_step = static_cast<Step>(new_adopters.size()) - 1;
   cumulative = 0;
-  for (std::size_t i = 0; i < counts.new_adopters.size(); ++i) {
+  for (std::size_t i = 0; i < new_adopters.size(); ++i) {
     const auto s = static_cast<Step>(i);
-    cumulative += counts.new_adopters[i];
-    sum.exposures += counts.exposures[i];
-    if (s >= 1 && counts.new_adopters[i] > sum.peak_adopters) {
-      sum.peak_adopters = counts.new_adopters[i];
+    cumulative += new_adopters[i];
+    sum.exposures += exposures[i];
+    if (s >= 1 && new_adopters[i] > sum.peak_adopters) {
+      sum.peak_adopters = new_adopters[i];
       sum.peak_step = s;
     }
     if (final_count == 0) continue;  // no adoption at all: the step fields stay -1
@@ -86,54 +88,71 @@ ReplicateSummary summarise(const StepCounts& counts, NodeId agents, double step_
   return sum;
 }
 
+namespace {
+
+/// Sum of column `c` of a row-major table `width` wide.
+template <class T>
+T column_sum(std::span<const T> table, std::size_t width, std::size_t c) {
+  T sum = 0;
+  for (std::size_t i = c; i < table.size(); i += width) sum += table[i];
+  return sum;
+}
+
+}  // namespace
+
 void store_channel_totals(const StepCounts& counts, std::uint32_t r, RunResult& result) {
+  // Each total is summed first and stored once: a batch's result rows are cold memory (a million
+  // replicates write tens of MB of them), where adding into them step by step waits for every
+  // line to be read.
   const std::size_t l_n = result.layers();
   if (l_n > 0 && !result.total_layer_adoptions.empty()) {
-    for (std::size_t t = 0; t < counts.new_adopters.size(); ++t)
-      for (std::size_t l = 0; l < l_n; ++l) result.total_layer_adoptions[r * l_n + l] += counts.layer_adoptions[t * l_n + l];
+    for (std::size_t l = 0; l < l_n; ++l)
+      result.total_layer_adoptions[r * l_n + l] = column_sum(counts.layer_adoptions(), l_n, l);
   }
-  const std::size_t c_n = counts.channels;
-  for (std::size_t t = 0; t < counts.new_adopters.size(); ++t) {
-    for (std::size_t c = 0; c < c_n; ++c) {
-      result.total_channel_adoptions[r * c_n + c] += counts.channel_adoptions[t * c_n + c];
-      result.total_channel_spend_cents[r * c_n + c] += counts.channel_spend[t * c_n + c];
-    }
+  const std::size_t c_n = counts.channels();
+  for (std::size_t c = 0; c < c_n; ++c) {
+    result.total_channel_adoptions[r * c_n + c] = column_sum(counts.channel_adoptions(), c_n, c);
+    result.total_channel_spend_cents[r * c_n + c] = column_sum(counts.channel_spend(), c_n, c);
   }
 }
 
 void store_series(const StepCounts& counts, std::uint32_t r, RunResult& result) {
-  const std::size_t c_n = counts.channels;
+  const std::size_t c_n = counts.channels(), simulated_steps = counts.steps();
+  const auto channel_exposures = counts.channel_exposures(), channel_adoptions = counts.channel_adoptions(),
+             layer_adoptions = counts.layer_adoptions(), new_adopters = counts.new_adopters(),
+             exposures = counts.exposures(), sharers = counts.sharers();
+  const auto channel_spend = counts.channel_spend(), donations = counts.donations();
   std::int64_t money = 0;
   for (std::size_t t = 0; t < result.columns(); ++t) {
-    const bool simulated = t < counts.new_adopters.size();  // later steps are quiet
-    if (simulated) money += counts.donations[t];
+    const bool simulated = t < simulated_steps;  // later steps are quiet
+    if (simulated) money += donations[t];
     result.money_cents[result.at(r, static_cast<Step>(t))] = money;
     for (std::size_t c = 0; c < c_n; ++c) {
       const std::size_t at = result.at(r, c, static_cast<Step>(t));
-      result.channel_exposures[at] = simulated ? counts.channel_exposures[t * c_n + c] : 0;
-      result.channel_adoptions[at] = simulated ? counts.channel_adoptions[t * c_n + c] : 0;
-      result.channel_spend_cents[at] = simulated ? counts.channel_spend[t * c_n + c] : 0;
+      result.channel_exposures[at] = simulated ? channel_exposures[t * c_n + c] : 0;
+      result.channel_adoptions[at] = simulated ? channel_adoptions[t * c_n + c] : 0;
+      result.channel_spend_cents[at] = simulated ? channel_spend[t * c_n + c] : 0;
     }
   }
   const std::size_t l_n = result.layers();
   if (l_n > 0 && !result.layer_adoptions.empty()) {
     for (std::size_t t = 0; t < result.columns(); ++t) {
-      const bool simulated = t < counts.new_adopters.size();
+      const bool simulated = t < simulated_steps;
       for (std::size_t l = 0; l < l_n; ++l)
         result.layer_adoptions[result.layer_at(r, l, static_cast<Step>(t))] =
-            simulated ? counts.layer_adoptions[t * l_n + l] : 0;
+            simulated ? layer_adoptions[t * l_n + l] : 0;
     }
   }
   const std::size_t row = result.at(r, 0);
   std::uint64_t cumulative = 0;
   for (std::size_t t = 0; t < result.columns(); ++t) {
-    const bool simulated = t < counts.new_adopters.size();  // later steps are quiet
-    const std::uint64_t adopted = simulated ? counts.new_adopters[t] : 0;
+    const bool simulated = t < simulated_steps;  // later steps are quiet
+    const std::uint64_t adopted = simulated ? new_adopters[t] : 0;
     cumulative += adopted;
     result.new_adopters[row + t] = adopted;
     result.cumulative_adopters[row + t] = cumulative;
-    result.exposures[row + t] = simulated ? counts.exposures[t] : 0;
-    result.active_sharers[row + t] = simulated ? counts.sharers[t] : 0;
+    result.exposures[row + t] = simulated ? exposures[t] : 0;
+    result.active_sharers[row + t] = simulated ? sharers[t] : 0;
   }
 }
 

@@ -266,53 +266,88 @@ concept DiffusionModel = requires(const M& m, std::uint64_t seed, std::uint32_t 
   { m.step(ctx) } -> std::same_as<StepReport>;
 };
 
-/// Per-step counts of the replicate being run, grown as steps are simulated (so a replicate
-/// that goes quiet after 3 steps costs 3 entries, whatever `steps` is). Channel figures are
-/// [step][channel].
-struct StepCounts {
-  std::size_t channels = 3;
-  std::size_t layers = 1;
-  std::vector<std::uint64_t> new_adopters, exposures, sharers;
-  std::vector<std::uint64_t> channel_exposures, channel_adoptions;
-  std::vector<std::uint64_t> layer_adoptions;  ///< [step][layer]: adoptions word of mouth tipped over the layer
-  std::vector<std::int64_t> channel_spend, donations;
+/// Per-step counts of the replicate being run, recorded as steps are simulated (so a replicate
+/// that goes quiet after 3 steps costs 3 rows, whatever `steps` is). Channel figures are
+/// [step][channel], layer figures [step][layer]. The tables keep their memory from replicate to
+/// replicate and opening a step writes only its row: a batch of small cascades opens two or
+/// three steps per replicate, where growing eight vectors per step was a tenth of the run.
+class StepCounts {
+ public:
   Step goal_step = -1;
   std::uint64_t reach = 0, donors = 0;
 
-  void clear() {
-    new_adopters.clear(); exposures.clear(); sharers.clear();
-    channel_exposures.clear(); channel_adoptions.clear(); channel_spend.clear(); donations.clear();
-    layer_adoptions.clear();
+  /// Starts a replicate's record with `channels` channels and `layers` layers (at least 1).
+  void clear(std::size_t channels, std::size_t layers) {
+    if (channels != channels_ || layers != layers_) capacity_ = 0;  // the tables' rows change width
+    channels_ = channels;
+    layers_ = layers;
+    steps_ = 0;
     goal_step = -1;
     reach = donors = 0;
   }
-  /// Opens step t's record (all channel figures zero).
+  /// Opens step t's record: the step's figures, all channel and layer figures zero.
   void push(std::uint64_t adopted, std::uint64_t arcs, std::uint64_t spreading) {
-    new_adopters.push_back(adopted);
-    exposures.push_back(arcs);
-    sharers.push_back(spreading);
-    channel_exposures.resize(channel_exposures.size() + channels, 0);
-    channel_adoptions.resize(channel_adoptions.size() + channels, 0);
-    channel_spend.resize(channel_spend.size() + channels, 0);
-    layer_adoptions.resize(layer_adoptions.size() + layers, 0);
-    donations.push_back(0);
+    if (steps_ == capacity_) grow();
+    new_adopters_[steps_] = adopted;
+    exposures_[steps_] = arcs;
+    sharers_[steps_] = spreading;
+    donations_[steps_] = 0;
+    std::fill_n(channel_exposures_.data() + steps_ * channels_, channels_, 0);
+    std::fill_n(channel_adoptions_.data() + steps_ * channels_, channels_, 0);
+    std::fill_n(channel_spend_.data() + steps_ * channels_, channels_, 0);
+    std::fill_n(layer_adoptions_.data() + steps_ * layers_, layers_, 0);
+    ++steps_;
   }
   /// Drops the last opened step (nothing happened in it).
-  void pop() {
-    new_adopters.pop_back();
-    exposures.pop_back();
-    sharers.pop_back();
-    channel_exposures.resize(channel_exposures.size() - channels);
-    channel_adoptions.resize(channel_adoptions.size() - channels);
-    channel_spend.resize(channel_spend.size() - channels);
-    layer_adoptions.resize(layer_adoptions.size() - layers);
-    donations.pop_back();
+  void pop() { --steps_; }
+  /// Sets the last opened step's figures.
+  void set_last(std::uint64_t adopted, std::uint64_t arcs, std::uint64_t spreading) {
+    new_adopters_[steps_ - 1] = adopted;
+    exposures_[steps_ - 1] = arcs;
+    sharers_[steps_ - 1] = spreading;
   }
-  std::uint64_t* last_layer_adoptions() { return layer_adoptions.data() + layer_adoptions.size() - layers; }
-  /// Channel figures of the last opened step.
-  std::uint64_t* last_exposures() { return channel_exposures.data() + channel_exposures.size() - channels; }
-  std::uint64_t* last_adoptions() { return channel_adoptions.data() + channel_adoptions.size() - channels; }
-  std::int64_t* last_spend() { return channel_spend.data() + channel_spend.size() - channels; }
+  std::int64_t& last_donations() { return donations_[steps_ - 1]; }
+  /// Channel and layer figures of the last opened step.
+  std::uint64_t* last_exposures() { return channel_exposures_.data() + (steps_ - 1) * channels_; }
+  std::uint64_t* last_adoptions() { return channel_adoptions_.data() + (steps_ - 1) * channels_; }
+  std::int64_t* last_spend() { return channel_spend_.data() + (steps_ - 1) * channels_; }
+  std::uint64_t* last_layer_adoptions() { return layer_adoptions_.data() + (steps_ - 1) * layers_; }
+
+  [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
+  [[nodiscard]] std::size_t channels() const noexcept { return channels_; }
+  [[nodiscard]] std::size_t layers() const noexcept { return layers_; }
+  [[nodiscard]] std::span<const std::uint64_t> new_adopters() const noexcept { return {new_adopters_.data(), steps_}; }
+  [[nodiscard]] std::span<const std::uint64_t> exposures() const noexcept { return {exposures_.data(), steps_}; }
+  [[nodiscard]] std::span<const std::uint64_t> sharers() const noexcept { return {sharers_.data(), steps_}; }
+  [[nodiscard]] std::span<const std::int64_t> donations() const noexcept { return {donations_.data(), steps_}; }
+  [[nodiscard]] std::span<const std::uint64_t> channel_exposures() const noexcept {
+    return {channel_exposures_.data(), steps_ * channels_};
+  }
+  [[nodiscard]] std::span<const std::uint64_t> channel_adoptions() const noexcept {
+    return {channel_adoptions_.data(), steps_ * channels_};
+  }
+  [[nodiscard]] std::span<const std::int64_t> channel_spend() const noexcept {
+    return {channel_spend_.data(), steps_ * channels_};
+  }
+  [[nodiscard]] std::span<const std::uint64_t> layer_adoptions() const noexcept {
+    return {layer_adoptions_.data(), steps_ * layers_};
+  }
+
+ private:
+  /// Room for twice the steps (at least 8), for the current widths.
+  void grow() {
+    capacity_ = std::max<std::size_t>(8, 2 * capacity_);
+    for (auto* v : {&new_adopters_, &exposures_, &sharers_}) v->resize(capacity_);
+    donations_.resize(capacity_);
+    channel_exposures_.resize(capacity_ * channels_);
+    channel_adoptions_.resize(capacity_ * channels_);
+    channel_spend_.resize(capacity_ * channels_);
+    layer_adoptions_.resize(capacity_ * layers_);
+  }
+
+  std::size_t channels_ = 3, layers_ = 1, steps_ = 0, capacity_ = 0;
+  std::vector<std::uint64_t> new_adopters_, exposures_, sharers_, channel_exposures_, channel_adoptions_, layer_adoptions_;
+  std::vector<std::int64_t> donations_, channel_spend_;
 };
 
 /// Whether steps may be split over threads: both the arena and tbb::global_control
@@ -835,9 +870,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   }
   state.reset();
   if constexpr (!std::is_same_v<WorkspaceType<M>, std::monostate>) workspace.reset();
-  counts.clear();
-  counts.channels = result.channels();
-  counts.layers = std::max<std::size_t>(1, result.layers());
+  counts.clear(result.channels(), std::max<std::size_t>(1, result.layers()));
   const auto rep = model.begin_replicate(opt.seed, r);
   const bool attribute = opt.in_arcs != nullptr && scratch != nullptr;
   if (campaign) campaign->begin(opt.seed, r);
@@ -909,7 +942,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
         ++counts.last_adoptions()[tip.channel];
         // Word of mouth, whichever step's referral credit applied when it was decided.
         if (word_of_mouth[tip.channel])
-          ++counts.last_layer_adoptions()[tip.layer < counts.layers ? tip.layer : 0];
+          ++counts.last_layer_adoptions()[tip.layer < counts.layers() ? tip.layer : 0];
       }
     }
     if (record_tree)
@@ -917,13 +950,13 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
         scratch->tree.push_back({adopters[i], tips[i].source, t, tips[i].channel, tips[i].layer});
     if (!campaign) return false;
     StepMoney& money = scratch->money;
-    money.spend.assign(counts.channels, 0);
+    money.spend.assign(counts.channels(), 0);
     money.donations = 0;
     money.donors = 0;
     money.goal_reached = false;
     const bool campaign_over = campaign->account(t, adopters, tips, money);
     std::copy(money.spend.begin(), money.spend.end(), counts.last_spend());
-    counts.donations.back() = money.donations;
+    counts.last_donations() = money.donations;
     counts.donors += money.donors;
     if (money.goal_reached && counts.goal_step < 0) counts.goal_step = t;
     return campaign_over;
@@ -975,9 +1008,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       counts.pop();  // nothing happened: this step is not recorded
       break;
     }
-    counts.new_adopters.back() = adopted - frontier_end;
-    counts.exposures.back() = report.exposures;
-    counts.sharers.back() = report.spreaders;
+    counts.set_last(adopted - frontier_end, report.exposures, report.spreaders);
     counts.last_exposures()[kFriendsChannel] += report.exposures;
     over = book(t, frontier_end, adopted, exposures, friends_credit, woken);
     frontier_begin = frontier_end;
@@ -987,7 +1018,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     for (std::size_t i = 0; i < frontier_end; ++i) {
       const NodeId u = state.adopters[i];
       counts.reach += scratch->mark(u);
-      if (state.adopted_at[u] >= static_cast<Step>(counts.new_adopters.size()) - 1) continue;  // never spread
+      if (state.adopted_at[u] >= static_cast<Step>(counts.steps()) - 1) continue;  // never spread
       for (ArcId a = g.arc_begin(u); a < g.arc_end(u); ++a) counts.reach += scratch->mark(g.head(a));
     }
   }

@@ -2,8 +2,8 @@
 // Diffusion throughput of every model on Barabási–Albert graphs (issue 7): replicate batches
 // (many concurrent runs) and single large runs (parallel inside a run), on 1 and 2 threads,
 // against the references of the issue and against the machine's gather limit (the roofline
-// probe of benchmarks/roofline.hpp, measured in the same process). Prints a table and writes
-// JSON (figures, commit, machine, threads, load).
+// probe of benchmarks/roofline.hpp, timed in the same process just before and after the
+// workload's timings). Prints a table and writes JSON (figures, commit, machine, threads, load).
 //
 //   bench_diffusion [--preset small|perf] [--json FILE] [--only SUBSTRING] [--repeats N]
 //
@@ -51,7 +51,8 @@ struct Figure {
   std::uint32_t replicates;
   double seconds_per_replicate;
   double arcs_per_second;
-  double gather_fraction;    // arcs/s over the probe's gathers/s at the same thread count
+  double probe_gathers_per_second;  // the probe timed next to this workload, same threads
+  double gather_fraction;    // arcs/s over probe_gathers_per_second
   double mean_final;
   double speedup;            // over 1 thread
   double reference_seconds;  // per replicate, 0 = none
@@ -76,10 +77,15 @@ struct Workload {
 };
 
 struct Timing {
-  double seconds_per_replicate, arcs_per_second, mean_final;
+  double seconds_per_replicate, arcs_per_second, mean_final, probe_gathers_per_second;
 };
 
-Timing measure(const Workload& w, int threads, int repeats) {
+/// Best of `repeats` timings of `w`, bracketed by timings of the probe's first `probe_gathers`
+/// gathers on as many threads (best of two before and two after): the VM's speed drifts by
+/// tens of percent within a minute, so the fraction of the gather limit compares timings taken
+/// seconds apart. Not interleaved with the workload's timings: the probe empties the caches,
+/// and refilling them took a tenth of a 40 ms timing of LT on BA 1M.
+Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe& probe, std::size_t probe_gathers) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   EngineOptions opt;
   opt.steps = w.steps;
@@ -87,6 +93,12 @@ Timing measure(const Workload& w, int threads, int repeats) {
   opt.seed = 12345;
   opt.record_series = false;  // summaries only, as the reference libraries compute final sizes
   if (w.mode == Mode::kSingleRun) opt.concurrent_replicates_max_agents = 0;
+  double gathers_per_second = 0;
+  const auto time_probe = [&] {
+    for (int rep = 0; rep < 2; ++rep)
+      gathers_per_second = std::max(gathers_per_second, probe.gathers_per_second(threads, probe_gathers));
+  };
+  time_probe();
   w.run(opt);  // warm-up: page in the graph, size the states
   // Best of N: this machine is a shared VM whose speed drifts by tens of percent.
   double dt = 1e300;
@@ -96,12 +108,13 @@ Timing measure(const Workload& w, int threads, int repeats) {
     r = w.run(opt);
     dt = std::min(dt, now_s() - t0);
   }
+  time_probe();
   double arcs = 0, final_sum = 0;
   for (const auto& s : r.summaries) {
     arcs += static_cast<double>(s.exposures);
     final_sum += static_cast<double>(s.final_adopters);
   }
-  return {dt / w.replicates, arcs / dt, final_sum / w.replicates};
+  return {dt / w.replicates, arcs / dt, final_sum / w.replicates, gathers_per_second};
 }
 
 }  // namespace
@@ -128,11 +141,12 @@ int main(int argc, char** argv) {
   const double load_start = bench::load_average();
 
   // The machine's limits first, while the heap is empty: 256 MiB is 8 times the last-level
-  // cache of the machines this ran on.
+  // cache of the machines this ran on. The probe is kept and timed again next to each workload
+  // on a quarter of its gathers (a sixth of a second on one thread).
+  const std::size_t probe_gathers = perf ? std::size_t{1} << 26 : std::size_t{1} << 22;
+  bench::RooflineProbe probe(perf ? std::size_t{1} << 28 : std::size_t{1} << 26, probe_gathers);
   std::vector<bench::Roofline> roof;
-  for (int threads : {1, 2})
-    roof.push_back(bench::measure_roofline(perf ? std::size_t{1} << 28 : std::size_t{1} << 26,
-                                           perf ? std::size_t{1} << 26 : std::size_t{1} << 22, threads));
+  for (int threads : {1, 2}) roof.push_back(bench::measure_roofline(probe, threads));
 
   // The 1M graph only when a selected workload runs on it (it takes seconds to build).
   bool need_big = only.empty();
@@ -215,8 +229,8 @@ int main(int argc, char** argv) {
   std::printf("graph build: BA n=%u m=5 %.3f s (%llu arcs); BA n=%u m=5 %.3f s\n", big.num_nodes(), build_big,
               static_cast<unsigned long long>(big.num_arcs()), small.num_nodes(), build_small);
   std::printf("timings: best of %d\n", repeats);
-  std::printf("%-42s %3s %8s %12s %9s %7s %10s %7s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
-              "gather", "final", "speedup", "vs ref", "load");
+  std::printf("%-42s %3s %8s %12s %9s %7s %7s %10s %7s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
+              "probe", "gather", "final", "speedup", "vs ref", "load");
 
   std::vector<Figure> figures;
   for (const auto& w : workloads) {
@@ -225,22 +239,22 @@ int main(int argc, char** argv) {
     if (w.plain) std::tie(ref_seconds, ref_final) = w.plain();
     double one_thread = 0;
     for (int threads : {1, 2}) {
-      const Timing t = measure(w, threads, repeats);
+      const Timing t = measure(w, threads, repeats, probe, probe_gathers / 4);
       if (threads == 1) one_thread = t.seconds_per_replicate;
       Figure f{w.name, threads, w.replicates, t.seconds_per_replicate, t.arcs_per_second,
-               t.arcs_per_second / roof[static_cast<std::size_t>(threads - 1)].gathers_per_second, t.mean_final,
+               t.probe_gathers_per_second, t.arcs_per_second / t.probe_gathers_per_second, t.mean_final,
                one_thread / t.seconds_per_replicate, ref_seconds, w.reference, ref_final, bench::load_average()};
       figures.push_back(f);
       char ref[32] = "";
       if (ref_seconds > 0) std::snprintf(ref, sizeof ref, "%.1fx", ref_seconds / f.seconds_per_replicate);
-      std::printf("%-42s %3d %8u %12.4g %9.1f %6.0f%% %10.1f %7.2f %9s %6.2f\n", f.workload.c_str(), threads,
-                  f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6, 100 * f.gather_fraction, f.mean_final,
-                  f.speedup, ref, f.load);
+      std::printf("%-42s %3d %8u %12.4g %9.1f %7.1f %6.0f%% %10.1f %7.2f %9s %6.2f\n", f.workload.c_str(), threads,
+                  f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6, f.probe_gathers_per_second / 1e6,
+                  100 * f.gather_fraction, f.mean_final, f.speedup, ref, f.load);
       std::fflush(stdout);
     }
     if (w.plain)
-      std::printf("%-42s %3d %8u %12.4g %9s %7s %10.1f\n", ("  plain serial " + w.name.substr(0, w.name.find(','))).c_str(),
-                  1, w.replicates, ref_seconds, "", "", ref_final);
+      std::printf("%-42s %3d %8u %12.4g %9s %7s %7s %10.1f\n", ("  plain serial " + w.name.substr(0, w.name.find(','))).c_str(),
+                  1, w.replicates, ref_seconds, "", "", "", ref_final);
   }
   // Memory: graph plus one running replicate's state, against 8 B/arc + 32 B/agent.
   const double arcs = static_cast<double>(big_lt.num_arcs()), agents = big_lt.num_nodes();
@@ -266,7 +280,7 @@ int main(int argc, char** argv) {
       const auto& f = figures[i];
       j << "    {\"workload\": \"" << f.workload << "\", \"threads\": " << f.threads << ", \"replicates\": " << f.replicates
         << ", \"seconds_per_replicate\": " << f.seconds_per_replicate << ", \"arcs_per_second\": " << f.arcs_per_second
-        << ", \"gather_fraction\": " << f.gather_fraction << ", \"mean_final_adopters\": " << f.mean_final
+        << ", \"probe_gathers_per_second\": " << f.probe_gathers_per_second << ", \"gather_fraction\": " << f.gather_fraction << ", \"mean_final_adopters\": " << f.mean_final
         << ", \"speedup_over_1_thread\": " << f.speedup << ", \"reference\": \"" << f.reference
         << "\", \"reference_seconds_per_replicate\": " << f.reference_seconds
         << ", \"reference_mean_final\": " << f.reference_mean_final << ", \"load_average\": " << f.load << "}"

@@ -28,8 +28,9 @@ int main(int argc, char** argv) {
   std::printf("roofline probe: %zu MiB array, %zu gathers, best of 3 (load %.2f)\n", bytes >> 20, gathers,
               bench::load_average());
   std::vector<bench::Roofline> results;
+  bench::RooflineProbe probe(bytes, gathers);
   for (int threads : {1, 2}) {
-    const auto r = bench::measure_roofline(bytes, gathers, threads);
+    const auto r = bench::measure_roofline(probe, threads);
     results.push_back(r);
     std::printf("threads %d: %.1f M random 4-byte gathers/s, sequential read %.2f GB/s\n", threads,
                 r.gathers_per_second / 1e6, r.read_bytes_per_second / 1e9);

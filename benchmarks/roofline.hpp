@@ -75,51 +75,78 @@ double timed(int threads, const Body& body) {
 
 }  // namespace roofline_detail
 
-/// Measures the limits with `threads` threads on an array of `array_bytes` (a power of two).
-/// `gathers` loads in all, split over the threads.
-inline Roofline measure_roofline(std::size_t array_bytes, std::size_t gathers, int threads, int repeats = 3) {
-  using namespace roofline_detail;
-  const std::size_t n = array_bytes / sizeof(std::uint32_t);
-  HugeBuffer data(array_bytes);
-  HugeBuffer index(gathers * sizeof(std::uint32_t));
-  // Fill in parallel (first touch), with values the sums depend on so nothing is elided.
-  timed(threads, [&](int t, int nt) {
-    const std::size_t b = n * t / nt, e = n * (t + 1) / nt;
-    for (std::size_t i = b; i < e; ++i) data.data[i] = static_cast<std::uint32_t>(i * 2654435761u);
-    const std::size_t gb = gathers * t / nt, ge = gathers * (t + 1) / nt;
-    for (std::size_t i = gb; i < ge; ++i) index.data[i] = static_cast<std::uint32_t>(draw64(7, i) & (n - 1));
-  });
-  std::vector<std::uint64_t> sink(static_cast<std::size_t>(threads) * 8, 0);
-  Roofline r;
-  r.array_bytes = array_bytes;
-  r.threads = threads;
-  double best_gather = 1e300, best_read = 1e300;
-  for (int rep = 0; rep < repeats; ++rep) {
-    best_gather = std::min(best_gather, timed(threads, [&](int t, int nt) {
-      const std::size_t b = gathers * t / nt, e = gathers * (t + 1) / nt;
-      const std::uint32_t* idx = index.data;
-      const std::uint32_t* d = data.data;
+/// The probe's arrays, kept so that it can be timed again next to each workload: this machine
+/// is a shared VM whose speed drifts by tens of percent within minutes, and a workload's
+/// fraction of the gather limit is only meaningful if both were timed under the same drift.
+class RooflineProbe {
+ public:
+  /// An array of `array_bytes` (a power of two) and `gathers` indices into it.
+  RooflineProbe(std::size_t array_bytes, std::size_t gathers)
+      : n_(array_bytes / sizeof(std::uint32_t)), gathers_(gathers), data_(array_bytes),
+        index_(gathers * sizeof(std::uint32_t)) {
+    using namespace roofline_detail;
+    // Filled in parallel (first touch), with values the sums depend on so nothing is elided.
+    timed(2, [&](int t, int nt) {
+      const std::size_t b = n_ * t / nt, e = n_ * (t + 1) / nt;
+      for (std::size_t i = b; i < e; ++i) data_.data[i] = static_cast<std::uint32_t>(i * 2654435761u);
+      const std::size_t gb = gathers_ * t / nt, ge = gathers_ * (t + 1) / nt;
+      for (std::size_t i = gb; i < ge; ++i) index_.data[i] = static_cast<std::uint32_t>(draw64(7, i) & (n_ - 1));
+    });
+  }
+
+  [[nodiscard]] std::size_t array_bytes() const noexcept { return data_.size; }
+
+  /// Seconds for the first `count` gathers, split over `threads` threads.
+  double time_gathers(int threads, std::size_t count) {
+    return roofline_detail::timed(threads, [&](int t, int nt) {
+      const std::size_t b = count * t / nt, e = count * (t + 1) / nt;
+      const std::uint32_t* idx = index_.data;
+      const std::uint32_t* d = data_.data;
       std::uint64_t s0 = 0, s1 = 0;
       std::size_t i = b;
       for (; i + 1 < e; i += 2) { s0 += d[idx[i]]; s1 += d[idx[i + 1]]; }
       if (i < e) s0 += d[idx[i]];
-      sink[static_cast<std::size_t>(t) * 8] += s0 + s1;
-    }));
-    best_read = std::min(best_read, timed(threads, [&](int t, int nt) {
-      const std::size_t b = n * t / nt, e = n * (t + 1) / nt;
-      const std::uint32_t* d = data.data;
+      keep(s0 + s1);
+    });
+  }
+  /// Seconds to read the array sequentially, split over `threads` threads.
+  double time_read(int threads) {
+    return roofline_detail::timed(threads, [&](int t, int nt) {
+      const std::size_t b = n_ * t / nt, e = n_ * (t + 1) / nt;
+      const std::uint32_t* d = data_.data;
       std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       std::size_t i = b;
       for (; i + 3 < e; i += 4) { s0 += d[i]; s1 += d[i + 1]; s2 += d[i + 2]; s3 += d[i + 3]; }
       for (; i < e; ++i) s0 += d[i];
-      sink[static_cast<std::size_t>(t) * 8] += s0 + s1 + s2 + s3;
-    }));
+      keep(s0 + s1 + s2 + s3);
+    });
   }
-  std::uint64_t total = 0;
-  for (const auto x : sink) total += x;
-  if (total == 42) std::puts("");  // keeps the sums alive
-  r.gathers_per_second = static_cast<double>(gathers) / best_gather;
-  r.read_bytes_per_second = static_cast<double>(array_bytes) / best_read;
+  /// Gathers per second with `threads` threads, over the first `count` gathers (all if 0).
+  double gathers_per_second(int threads, std::size_t count = 0) {
+    count = count == 0 ? gathers_ : std::min(count, gathers_);
+    return static_cast<double>(count) / time_gathers(threads, count);
+  }
+
+ private:
+  /// Keeps a sum alive so the loads are not elided.
+  void keep(std::uint64_t sum) { sink_.fetch_add(sum, std::memory_order_relaxed); }
+
+  std::size_t n_, gathers_;
+  roofline_detail::HugeBuffer data_, index_;
+  std::atomic<std::uint64_t> sink_{0};
+};
+
+/// Measures the limits with `threads` threads: each figure the best of `repeats` timings.
+inline Roofline measure_roofline(RooflineProbe& probe, int threads, int repeats = 3) {
+  Roofline r;
+  r.array_bytes = probe.array_bytes();
+  r.threads = threads;
+  double best_read = 1e300;
+  for (int rep = 0; rep < repeats; ++rep) {
+    r.gathers_per_second = std::max(r.gathers_per_second, probe.gathers_per_second(threads));
+    best_read = std::min(best_read, probe.time_read(threads));
+  }
+  r.read_bytes_per_second = static_cast<double>(r.array_bytes) / best_read;
   return r;
 }
 

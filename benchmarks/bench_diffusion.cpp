@@ -84,7 +84,7 @@ struct Timing {
 /// gathers on as many threads (best of two before and two after): the VM's speed drifts by
 /// tens of percent within a minute, so the fraction of the gather limit compares timings taken
 /// seconds apart. Not interleaved with the workload's timings: the probe empties the caches,
-/// and refilling them took a tenth of a 40 ms timing of LT on BA 1M.
+/// and short timings (LT on BA 1M with 2 threads, 40 ms) came out slower after it.
 Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe& probe, std::size_t probe_gathers) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   EngineOptions opt;

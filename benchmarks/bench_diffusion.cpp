@@ -80,12 +80,13 @@ struct Timing {
   double seconds_per_replicate, arcs_per_second, mean_final, probe_gathers_per_second;
 };
 
-/// Best of `repeats` timings of `w`, bracketed by timings of the probe's first `probe_gathers`
-/// gathers on as many threads (best of two before and two after): the VM's speed drifts by
+/// Best of `repeats` timings of `w`, bracketed by timings of the probe's first
+/// `gathers_per_timing` gathers on as many threads (best of two before and two after): the VM's speed drifts by
 /// tens of percent within a minute, so the fraction of the gather limit compares timings taken
 /// seconds apart. Not interleaved with the workload's timings: the probe empties the caches,
 /// and short timings (LT on BA 1M with 2 threads, 40 ms) came out slower after it.
-Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe& probe, std::size_t probe_gathers) {
+Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe& probe,
+               std::size_t gathers_per_timing) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   EngineOptions opt;
   opt.steps = w.steps;
@@ -96,7 +97,7 @@ Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe
   double gathers_per_second = 0;
   const auto time_probe = [&] {
     for (int rep = 0; rep < 2; ++rep)
-      gathers_per_second = std::max(gathers_per_second, probe.gathers_per_second(threads, probe_gathers));
+      gathers_per_second = std::max(gathers_per_second, probe.gathers_per_second(threads, gathers_per_timing));
   };
   time_probe();
   w.run(opt);  // warm-up: page in the graph, size the states

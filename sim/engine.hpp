@@ -278,7 +278,7 @@ class StepCounts {
 
   /// Starts a replicate's record with `channels` channels and `layers` layers (at least 1).
   void clear(std::size_t channels, std::size_t layers) {
-    if (channels != channels_ || layers != layers_) capacity_ = 0;  // the tables' rows change width
+    if (channels != channels_ || layers != layers_) new_adopters_.clear();  // rows change width: grow() again
     channels_ = channels;
     layers_ = layers;
     steps_ = 0;
@@ -287,7 +287,7 @@ class StepCounts {
   }
   /// Opens step t's record: the step's figures, all channel and layer figures zero.
   void push(std::uint64_t adopted, std::uint64_t arcs, std::uint64_t spreading) {
-    if (steps_ == capacity_) grow();
+    if (steps_ == new_adopters_.size()) grow();
     new_adopters_[steps_] = adopted;
     exposures_[steps_] = arcs;
     sharers_[steps_] = spreading;
@@ -334,18 +334,19 @@ class StepCounts {
   }
 
  private:
-  /// Room for twice the steps (at least 8), for the current widths.
+  /// Room for twice the steps (at least 8), for the current widths. The tables' rows are
+  /// new_adopters_.size().
   void grow() {
-    capacity_ = std::max<std::size_t>(8, 2 * capacity_);
-    for (auto* v : {&new_adopters_, &exposures_, &sharers_}) v->resize(capacity_);
-    donations_.resize(capacity_);
-    channel_exposures_.resize(capacity_ * channels_);
-    channel_adoptions_.resize(capacity_ * channels_);
-    channel_spend_.resize(capacity_ * channels_);
-    layer_adoptions_.resize(capacity_ * layers_);
+    const std::size_t rows = std::max<std::size_t>(8, 2 * new_adopters_.size());
+    for (auto* v : {&new_adopters_, &exposures_, &sharers_}) v->resize(rows);
+    donations_.resize(rows);
+    channel_exposures_.resize(rows * channels_);
+    channel_adoptions_.resize(rows * channels_);
+    channel_spend_.resize(rows * channels_);
+    layer_adoptions_.resize(rows * layers_);
   }
 
-  std::size_t channels_ = 3, layers_ = 1, steps_ = 0, capacity_ = 0;
+  std::size_t channels_ = 3, layers_ = 1, steps_ = 0;
   std::vector<std::uint64_t> new_adopters_, exposures_, sharers_, channel_exposures_, channel_adoptions_, layer_adoptions_;
   std::vector<std::int64_t> donations_, channel_spend_;
 };

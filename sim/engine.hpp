@@ -46,6 +46,7 @@
 #include "sim/network/graph.hpp"
 #include "sim/network/in_arcs.hpp"
 #include "sim/population.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 #include "sim/run_result.hpp"
 #include "sim/seeds.hpp"
@@ -500,7 +501,7 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
     else tipped = model.template expose<kParallel>(ctx, ring_arc[slot]);
     if (!tipped) return;
     if (stamp_late) {
-      __builtin_prefetch(s.adopted_at.data() + v, 1);
+      prefetch(s.adopted_at.data() + v);
       g.prefetch_offsets(v);
       sink.push(v);
     } else if (claim_tipped<kParallel, M>(s, v, ctx.step)) {
@@ -524,8 +525,8 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
     if constexpr (kByArc) first = firing.first(u, ab, ae);
     for (ArcId a = first; a < ae; a = next(a)) {
       const NodeId v = heads[a];
-      if constexpr (M::kUsesPressure) __builtin_prefetch(s.pressure.data() + v, 1);
-      else __builtin_prefetch(s.adopted_at.data() + v, 1);
+      if constexpr (M::kUsesPressure) prefetch(s.pressure.data() + v);
+      else prefetch(s.adopted_at.data() + v);
       if (pushed - applied == kRing) apply(applied++ % kRing);
       ring_arc[pushed % kRing] = a;
       ring_head[pushed % kRing] = v;
@@ -614,7 +615,7 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
           constexpr std::size_t kAhead = 16;
           const std::size_t n = list.size();
           for (std::size_t j = 0; j < n; ++j) {
-            if (j + kAhead < n) __builtin_prefetch(s.pressure.data() + list[j + kAhead].head, 1);
+            if (j + kAhead < n) prefetch(s.pressure.data() + list[j + kAhead].head);
             const NodeId v = list[j].head;
             if (model.receive(ctx, v, list[j].load) && claim_tipped<true, M>(s, v, ctx.step)) sink.push(v);
           }
@@ -866,7 +867,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   // the resets and set-up below overlap them.
   seeds.seeds_for(opt.seed, r, seed_buffer);
   for (const NodeId v : seed_buffer) {
-    __builtin_prefetch(state.adopted_at.data() + v);
+    prefetch(state.adopted_at.data() + v);
     g.prefetch_offsets(v);
   }
   state.reset();

@@ -42,6 +42,7 @@
 
 #include "sim/engine.hpp"
 #include "sim/network/neighbourhood.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
@@ -229,13 +230,13 @@ class Rumour {
         const NodeId w = ws.order[j];
         const std::uint64_t d = g.out_degree(w);
         const ArcId a = d == 0 ? kNoArc : g.arc_begin(w) + bounded(draw64(call_key, w), d);
-        if (a != kNoArc) __builtin_prefetch(heads + a);
+        if (a != kNoArc) prefetch(heads + a);
         arc[j % kRing] = a;
       };
       const auto start_status = [&](std::size_t j) {  // call j's callee, its status fetched
         const ArcId a = arc[j % kRing];
         const NodeId v = a == kNoArc ? kNoNode : heads[a];
-        if (v != kNoNode) __builtin_prefetch(status + v);
+        if (v != kNoNode) prefetch(status + v);
         callee[j % kRing] = v;
       };
       for (std::size_t j = 0; j < std::min(calls, kOffsetsAhead); ++j) g.prefetch_offsets(ws.order[j]);

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "sim/error.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
@@ -118,7 +119,7 @@ class IdMap {
     return id;
   }
   /// Hints that `label` will be looked up soon.
-  void prefetch(std::uint64_t label) const noexcept { __builtin_prefetch(&slots_[mix64(label) & mask_]); }
+  void prefetch(std::uint64_t label) const noexcept { wom::prefetch(&slots_[mix64(label) & mask_]); }
   [[nodiscard]] std::size_t size() const noexcept { return labels_.size(); }
   /// The labels in id order; the map itself is freed (it is the reader's largest array, and
   /// the graph is built after it).

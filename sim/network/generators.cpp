@@ -17,6 +17,7 @@
 #include "sim/error.hpp"
 #include "sim/network/csr_file.hpp"
 #include "sim/network/edge_list.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
@@ -279,7 +280,7 @@ Graph barabasi_albert_graph(NodeId n, std::uint32_t m, std::uint64_t seed) {
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::uint64_t e = bounded(draw64(agent_key, i), endpoints);
       // Within the reserved capacity, possibly past size(): a prefetch never faults anyway.
-      if (e & 1) __builtin_prefetch(edges.heads.data() + (e >> 1));
+      if (e & 1) wom::prefetch(edges.heads.data() + (e >> 1));
     }
   };
   // Repeats among the m targets: a scan of the targets so far for small m (they are in
@@ -381,7 +382,7 @@ Graph configuration_graph(const std::vector<std::uint32_t>& degrees, std::uint64
   const std::uint64_t key = key_for(seed, Tag::kConfiguration);
   constexpr std::uint64_t kAhead = 32;
   for (std::uint64_t i = stubs_total; i > 1; --i) {
-    if (i > kAhead + 1) __builtin_prefetch(stubs.data() + bounded(draw64(key, i - 1 - kAhead), i - kAhead), 1);
+    if (i > kAhead + 1) prefetch(stubs.data() + bounded(draw64(key, i - 1 - kAhead), i - kAhead));
     const std::uint64_t j = bounded(draw64(key, i - 1), i);
     std::swap(stubs[i - 1], stubs[j]);
   }

@@ -15,6 +15,7 @@
 #include <tbb/task_arena.h>
 
 #include "sim/error.hpp"
+#include "sim/prefetch.hpp"
 
 namespace wom {
 
@@ -98,8 +99,8 @@ Graph Graph::from_edges(NodeId n, EdgeBuffer edges, bool directed, BuildReport* 
     for (std::size_t e = 0; e < m; ++e) {
       if (e + kAhead < m) {
         const NodeId pu = edges.tails[e + kAhead], pv = edges.heads[e + kAhead];
-        __builtin_prefetch(offsets.data() + (own(pu, lo, hi) ? pu : lo) + 1, 1);
-        if (!directed) __builtin_prefetch(offsets.data() + (own(pv, lo, hi) ? pv : lo) + 1, 1);
+        prefetch(offsets.data() + (own(pu, lo, hi) ? pu : lo) + 1);
+        if (!directed) prefetch(offsets.data() + (own(pv, lo, hi) ? pv : lo) + 1);
       }
       const NodeId u = edges.tails[e], v = edges.heads[e];
       if (u == v) continue;
@@ -124,13 +125,13 @@ Graph Graph::from_edges(NodeId n, EdgeBuffer edges, bool directed, BuildReport* 
       // ahead (a hint only: cursors still move before the arc is placed).
       if (e >= 2 * kAhead) {
         const NodeId pu = edges.tails[e - 2 * kAhead], pv = edges.heads[e - 2 * kAhead];
-        __builtin_prefetch(offsets.data() + (own(pu, lo, hi) ? pu : lo) + 1, 1);
-        if (!directed) __builtin_prefetch(offsets.data() + (own(pv, lo, hi) ? pv : lo) + 1, 1);
+        prefetch(offsets.data() + (own(pu, lo, hi) ? pu : lo) + 1);
+        if (!directed) prefetch(offsets.data() + (own(pv, lo, hi) ? pv : lo) + 1);
       }
       if (e >= kAhead) {
         const NodeId pu = edges.tails[e - kAhead], pv = edges.heads[e - kAhead];
-        __builtin_prefetch(heads.data() + offsets[(own(pu, lo, hi) ? pu : lo) + 1] - 1, 1);
-        if (!directed) __builtin_prefetch(heads.data() + offsets[(own(pv, lo, hi) ? pv : lo) + 1] - 1, 1);
+        prefetch(heads.data() + offsets[(own(pu, lo, hi) ? pu : lo) + 1] - 1);
+        if (!directed) prefetch(heads.data() + offsets[(own(pv, lo, hi) ? pv : lo) + 1] - 1);
       }
       const NodeId u = edges.tails[e], v = edges.heads[e];
       if (u == v) continue;
@@ -268,7 +269,7 @@ std::vector<std::uint32_t> Graph::in_degrees() const {
     for (std::size_t a = 0; a < m; ++a) {
       if (a + kAhead < m) {
         const NodeId pv = heads_[a + kAhead];
-        __builtin_prefetch(deg.data() + (pv - lo < hi - lo ? pv : lo), 1);
+        prefetch(deg.data() + (pv - lo < hi - lo ? pv : lo));
       }
       const NodeId v = heads_[a];
       if (v - lo < hi - lo) ++deg[v];

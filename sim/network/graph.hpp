@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/prefetch.hpp"
 #include "sim/types.hpp"
 
 namespace wom {
@@ -118,13 +119,13 @@ class Graph {
   }
 
   /// Cache hints for a traversal that will soon visit `u`'s offsets, or its first arcs.
-  void prefetch_offsets(NodeId u) const noexcept { __builtin_prefetch(offsets_.data() + u); }
+  void prefetch_offsets(NodeId u) const noexcept { prefetch(offsets_.data() + u); }
   /// The first cache line of u's heads (for models that read no trust).
-  void prefetch_heads(NodeId u) const noexcept { __builtin_prefetch(heads_.data() + offsets_[u]); }
+  void prefetch_heads(NodeId u) const noexcept { prefetch(heads_.data() + offsets_[u]); }
   void prefetch_arcs(NodeId u) const noexcept {
     const ArcId a = offsets_[u];
-    __builtin_prefetch(heads_.data() + a);
-    if (!uniform_trust_) __builtin_prefetch(trust_.data() + a);
+    prefetch(heads_.data() + a);
+    if (!uniform_trust_) prefetch(trust_.data() + a);
   }
 
   [[nodiscard]] const std::vector<ArcId>& offsets() const noexcept { return offsets_; }

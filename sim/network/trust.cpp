@@ -11,6 +11,7 @@
 #include <tbb/parallel_for.h>
 
 #include "sim/error.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/random.hpp"
 
 namespace wom {
@@ -123,8 +124,8 @@ void for_each_tie(const Graph& g, F&& f) {
     for (NodeId u = r.begin(); u != r.end(); ++u) {
       const auto nu = neighbours(u);
       for (ArcId a = arc_off[u]; a < arc_off[u + 1]; ++a) {
-        if (a + kFar < last) __builtin_prefetch(off + heads[a + kFar]);
-        if (a + kNear < last && (!simple || heads[a + kNear] > u)) __builtin_prefetch(ids + off[heads[a + kNear]]);
+        if (a + kFar < last) prefetch(off + heads[a + kFar]);
+        if (a + kNear < last && (!simple || heads[a + kNear] > u)) prefetch(ids + off[heads[a + kNear]]);
         const NodeId v = heads[a];
         if (simple && v < u) continue;
         const auto nv = neighbours(v);
@@ -292,7 +293,7 @@ void assign_trust(Graph& graph, const TrustSpec& spec, const TrustContext& conte
     tbb::parallel_for(tbb::blocked_range<ArcId>(0, graph.num_arcs(), 1 << 16), [&](const auto& r) {
       constexpr ArcId kAhead = 32;
       for (ArcId a = r.begin(); a < r.end(); ++a) {
-        if (a + kAhead < r.end()) __builtin_prefetch(by_head.data() + heads[a + kAhead]);
+        if (a + kAhead < r.end()) prefetch(by_head.data() + heads[a + kAhead]);
         trust[a] = by_head[heads[a]];
       }
     });

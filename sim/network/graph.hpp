@@ -123,9 +123,13 @@ class Graph {
   /// The first cache line of u's heads (for models that read no trust).
   void prefetch_heads(NodeId u) const noexcept { prefetch(heads_.data() + offsets_[u]); }
   void prefetch_arcs(NodeId u) const noexcept {
-    const ArcId a = offsets_[u];
+    const ArcId a = offsets_[u], e = offsets_[u + 1];
     prefetch(heads_.data() + a);
-    if (!uniform_trust_) prefetch(trust_.data() + a);
+    prefetch(heads_.data() + (e - (e > a)));
+    if (!uniform_trust_) {
+      prefetch(trust_.data() + a);
+      prefetch(trust_.data() + (e - (e > a)));
+    }
   }
 
   [[nodiscard]] const std::vector<ArcId>& offsets() const noexcept { return offsets_; }

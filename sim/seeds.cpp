@@ -15,23 +15,31 @@ namespace wom {
 namespace {
 
 // Floyd's algorithm: k distinct values from [0, n) with exactly k draws. Small k (the usual
-// case, a handful of seeds) uses a linear scan instead of a hash set, which keeps a
-// replicate's fixed cost at tens of nanoseconds.
+// case, a handful of seeds) scans the values drawn so far instead of keeping a hash set, and
+// writes in place: a replicate of independent cascade at p = 0.01 on BA 100k costs well under
+// a microsecond, and constructing the set and growing the vector per seed were a tenth of it.
 void distinct_sample(std::uint64_t key, NodeId n, std::uint32_t k, std::vector<NodeId>& out) {
   const std::size_t first = out.size();
-  std::unordered_set<NodeId> seen;
-  const bool small = k <= 64;
-  if (!small) seen.reserve(k * 2);
-  std::uint64_t i = 0;
-  for (std::uint64_t j = n - k; j < n; ++j) {
-    auto t = static_cast<NodeId>(bounded(draw64(key, i++), j + 1));
-    const bool taken = small ? std::find(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), t) != out.end()
-                             : !seen.insert(t).second;
-    if (taken) {
-      t = static_cast<NodeId>(j);
-      if (!small) seen.insert(t);
+  out.resize(first + k);
+  NodeId* const drawn = out.data() + first;
+  // Draw i is uniform on [0, j] with j = n - k + i; a value drawn before is replaced by j.
+  const auto last = [&](std::uint32_t i) { return static_cast<NodeId>(n - k + i); };
+  const auto draw = [&](std::uint32_t i) { return static_cast<NodeId>(bounded(draw64(key, i), std::uint64_t{last(i)} + 1)); };
+  if (k <= 64) {
+    for (std::uint32_t i = 0; i < k; ++i) {
+      const NodeId t = draw(i);
+      bool taken = false;
+      for (std::uint32_t m = 0; m < i; ++m) taken |= drawn[m] == t;
+      drawn[i] = taken ? last(i) : t;
     }
-    out.push_back(t);
+    return;
+  }
+  std::unordered_set<NodeId> seen;
+  seen.reserve(std::size_t{k} * 2);
+  for (std::uint32_t i = 0; i < k; ++i) {
+    NodeId t = draw(i);
+    if (!seen.insert(t).second) seen.insert(t = last(i));
+    drawn[i] = t;
   }
 }
 

@@ -33,10 +33,12 @@ function(wom_add_library name)
 endfunction()
 
 # wom_add_test(<name> SOURCES ... LABELS ... [DEPENDS ...]): one doctest binary, one ctest entry.
+# Its main() comes from wom_doctest_main (tests/CMakeLists.txt), compiled once for all tests:
+# doctest's implementation takes 10-15 s to compile, under the sanitizers most of all.
 function(wom_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LABELS;DEPENDS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/common/doctest_main.cpp)
-  target_link_libraries(${name} PRIVATE doctest::doctest ${ARG_DEPENDS})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE wom_doctest_main ${ARG_DEPENDS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE WOM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              WOM_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")

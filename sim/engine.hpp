@@ -104,19 +104,21 @@ class ReplicateState {
   /// The per-agent arrays are read at random (one cell per exposure), so they live on huge
   /// pages where the kernel allows: on graphs of millions of agents a 4 KiB page per cell
   /// would miss the TLB as well as the cache.
+  /// The lists (adopters, touched) are read only below their ends, so they are not filled:
+  /// their pages are first touched as they grow.
   ReplicateState(NodeId n, bool with_pressure) {
     assign_huge(adopted_at, n, kNever);
-    assign_huge(adopters, n, NodeId{0});
+    allocate_huge(adopters, n);
     if (with_pressure) {
       assign_huge(pressure, n, PressureCell{});
-      assign_huge(touched, n, NodeId{0});
+      allocate_huge(touched, n);
     }
   }
 
   /// Step at which each agent adopted, kNever if not (yet).
-  std::vector<Step> adopted_at;
+  AgentArray<Step> adopted_at;
   /// Every adopter in adoption order; the frontier of each step is a contiguous slice.
-  std::vector<NodeId> adopters;
+  AgentArray<NodeId> adopters;
   std::atomic<std::size_t> adopters_end{0};
   /// Model scratch for threshold models: accumulated trust and the cached threshold of each
   /// agent side by side, so one exposure costs one cache miss; and the agents whose cells
@@ -126,8 +128,8 @@ class ReplicateState {
     std::uint32_t threshold = 0;  ///< fixed point; 0 = not drawn yet, kClosed = decided
   };
   static constexpr std::uint32_t kClosed = 0xFFFFFFFFu;
-  std::vector<PressureCell> pressure;
-  std::vector<NodeId> touched;
+  AgentArray<PressureCell> pressure;
+  AgentArray<NodeId> touched;
   std::atomic<std::size_t> touched_end{0};
   /// Split steps of models that route exposures (detail::RoutesExposures): per thread, the
   /// exposures bound for each block of agents, kept across steps so their memory is reused.

@@ -12,26 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/huge_array.hpp"
 #include "sim/prefetch.hpp"
 #include "sim/types.hpp"
 
 namespace wom {
 
 struct NetworkLayer;
-
-/// Asks the kernel to back [data, data + bytes) with transparent huge pages (a hint, for
-/// memory not yet touched): graph arrays and per-agent state are read at random, and with
-/// 4 KiB pages each such read beyond a few MB misses the TLB as well as the caches.
-void advise_huge_pages(void* data, std::size_t bytes) noexcept;
-
-/// Sizes `v` to `count` copies of `value` in fresh memory advised for huge pages.
-template <class T>
-void assign_huge(std::vector<T>& v, std::size_t count, const T& value) {
-  v = std::vector<T>();
-  v.reserve(count);
-  advise_huge_pages(v.data(), count * sizeof(T));
-  v.assign(count, value);
-}
 
 /// Edges as read or generated, before CSR construction. Column layout keeps 100 M edges
 /// at 8 bytes each (12 with weights).

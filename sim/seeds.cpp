@@ -2,6 +2,7 @@
 #include "sim/seeds.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <string>
 #include <unordered_map>
@@ -34,11 +35,24 @@ void distinct_sample(std::uint64_t key, NodeId n, std::uint32_t k, std::vector<N
     }
     return;
   }
-  std::unordered_set<NodeId> seen;
-  seen.reserve(std::size_t{k} * 2);
+  // Larger k: the values drawn so far in an open-addressing table at most half full (linear
+  // probing, Fibonacci hashing), one allocation per call: 100,000 seeds of 10 M agents took
+  // 20-30 ms in a node-based std::unordered_set, a serial part of every replicate.
+  const unsigned bits = std::bit_width(std::size_t{k} * 2 - 1);
+  std::vector<NodeId> table(std::size_t{1} << bits, kNoNode);
+  const std::size_t mask = table.size() - 1;
+  const auto insert = [&](NodeId t) {  // false if t was there already
+    for (std::size_t h = (t * 0x9E3779B97F4A7C15ULL) >> (64 - bits);; h = (h + 1) & mask) {
+      if (table[h] == t) return false;
+      if (table[h] == kNoNode) {
+        table[h] = t;
+        return true;
+      }
+    }
+  };
   for (std::uint32_t i = 0; i < k; ++i) {
     NodeId t = draw(i);
-    if (!seen.insert(t).second) seen.insert(t = last(i));
+    if (!insert(t)) insert(t = last(i));
     drawn[i] = t;
   }
 }

@@ -581,6 +581,7 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
   const std::size_t mean_degree = std::max<std::size_t>(1, g.num_arcs() / std::max<NodeId>(1, g.num_nodes()));
   const std::size_t slab = std::max(ctx.parallel_frontier, (std::size_t{1} << 20) / mean_degree);
   const NodeId* const heads = g.heads().data();
+  const bool stamp_late = TipsOnce<M> && s.activity == nullptr;
   std::atomic<std::uint64_t> total{0};
   for (std::size_t from = begin; from < end; from += slab) {
     const std::size_t to = std::min(end, from + slab);
@@ -609,6 +610,26 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
       const ReplicateState::TouchBatch touched(s);
       AdopterSink<true> sink(s);
+      // As in spread(): an agent a TipsOnce model tipped is listed at once, and its adoption
+      // step, a store that misses, is written kLate tips later, its line prefetched meanwhile.
+      constexpr std::size_t kLate = 64;
+      NodeId late[kLate];
+      std::size_t pending_stamps = 0;
+      const auto stamp = [&] {
+        for (std::size_t i = 0; i < pending_stamps; ++i)
+          std::atomic_ref<Step>(s.adopted_at[late[i]]).store(ctx.step, std::memory_order_relaxed);
+        pending_stamps = 0;
+      };
+      const auto tipped = [&](NodeId v) {
+        if (!stamp_late) {
+          if (claim_tipped<true, M>(s, v, ctx.step)) sink.push(v);
+          return;
+        }
+        prefetch(s.adopted_at.data() + v);
+        sink.push(v);
+        late[pending_stamps++] = v;
+        if (pending_stamps == kLate) stamp();
+      };
       for (std::size_t b = r.begin(); b < r.end(); ++b) {
         for (ReplicateState::RoutedByBlock& box : routed) {
           if (box.size() <= b) continue;
@@ -619,11 +640,12 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
           for (std::size_t j = 0; j < n; ++j) {
             if (j + kAhead < n) prefetch(s.pressure.data() + list[j + kAhead].head);
             const NodeId v = list[j].head;
-            if (model.receive(ctx, v, list[j].load) && claim_tipped<true, M>(s, v, ctx.step)) sink.push(v);
+            if (model.receive(ctx, v, list[j].load)) tipped(v);
           }
           list.clear();
         }
       }
+      stamp();
     });
   }
   return total.load(std::memory_order_relaxed);

@@ -634,8 +634,9 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
         for (ReplicateState::RoutedByBlock& box : routed) {
           if (box.size() <= b) continue;
           std::vector<ReplicateState::Routed>& list = box[b];
-          // The heads are known in advance: their cells are prefetched 16 exposures ahead.
-          constexpr std::size_t kAhead = 16;
+          // The heads are known in advance: their cells are prefetched 32 exposures ahead (16: the
+          // pass took 1.08-1.2x as long on BA 10M).
+          constexpr std::size_t kAhead = 32;
           const std::size_t n = list.size();
           for (std::size_t j = 0; j < n; ++j) {
             if (j + kAhead < n) prefetch(s.pressure.data() + list[j + kAhead].head);

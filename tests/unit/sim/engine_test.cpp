@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Engine mechanics: seeds, series bookkeeping, early stop, summaries, state reuse.
 
+#include <algorithm>
 #include <numeric>
 
 #include <doctest/doctest.h>
@@ -79,6 +80,30 @@ TEST_CASE("seed plans") {
     std::iota(all.begin(), all.end(), NodeId{0});
     CHECK(a == all);
   }
+  SUBCASE("random seeds drawn through the table are uniform over agents") {
+    // 100 of 1,000 agents in each of 400 replicates: every agent is drawn with probability
+    // 1/10, so its count is binomial(400, 0.1), mean 40, variance 36. Each term of the
+    // statistic sum((c - 40)^2 / 40) then has mean 0.9 and, near normal, variance
+    // 2 * 0.9^2: the sum has mean 900 and standard deviation at most sqrt(1620) ~ 40.2 (the
+    // counts sum to a constant, which only lowers it). Six standard deviations above the
+    // mean fails by chance with probability of the order of 1e-9.
+    const Graph big = path_graph(1000);
+    const SeedPlan plan(big, {{"random", 100, {}}});
+    std::vector<double> count(1000, 0.0);
+    std::vector<NodeId> drawn;
+    for (std::uint32_t r = 0; r < 400; ++r) {
+      drawn.clear();
+      plan.seeds_for(11, r, drawn);
+      REQUIRE(drawn.size() == 100);
+      std::vector<NodeId> sorted = drawn;
+      std::sort(sorted.begin(), sorted.end());
+      REQUIRE(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+      for (const NodeId v : drawn) count[v] += 1.0;
+    }
+    double chi2 = 0.0;
+    for (const double c : count) chi2 += (c - 40.0) * (c - 40.0) / 40.0;
+    CHECK(chi2 < 900.0 + 6.0 * 40.2);
+  }
   SUBCASE("top degree prefers higher degree, then lower id") {
     CHECK(top_degree_agents(g, 3) == std::vector<NodeId>{1, 2, 3});
   }
@@ -86,6 +111,26 @@ TEST_CASE("seed plans") {
     CHECK_THROWS_AS(SeedPlan(g, {{"random", 101, {}}}), InputError);
     CHECK_THROWS_AS(SeedPlan(g, {{"explicit", 0, {100}}}), InputError);
   }
+}
+
+TEST_CASE("agent arrays: allocated without writes, filled by every thread") {
+  // Above four huge pages the fill runs in parallel, a page per task: every entry must still
+  // hold the value, at the edges of the tasks' ranges too.
+  const std::size_t n = 5'000'000 + 3;  // 20 MB of Steps, not a whole number of pages
+  AgentArray<Step> steps;
+  assign_huge(steps, n, kNever);
+  REQUIRE(steps.size() == n);
+  CHECK(std::all_of(steps.begin(), steps.end(), [](Step t) { return t == kNever; }));
+  AgentArray<ReplicateState::PressureCell> cells;
+  assign_huge(cells, n, ReplicateState::PressureCell{7, 9});
+  CHECK(std::all_of(cells.begin(), cells.end(),
+                    [](const ReplicateState::PressureCell& c) { return c.pressure == 7 && c.threshold == 9; }));
+  AgentArray<NodeId> list;
+  allocate_huge(list, n);
+  CHECK(list.size() == n);
+  // A second fill of the same array replaces it (state is rebuilt per run).
+  assign_huge(steps, 10, Step{3});
+  CHECK(steps == AgentArray<Step>(10, 3));
 }
 
 TEST_CASE("each replicate's row depends only on (seed, replicate)") {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/huge_array.hpp"
 #include "sim/types.hpp"
 
 namespace wom {
@@ -57,11 +58,19 @@ class BatchedAppend {
 class AgentList {
  public:
   AgentList() = default;
-  explicit AgentList(std::size_t capacity) : items_(capacity) {}
-  AgentList(const AgentList& other) : items_(other.items_), end_(other.size()) {}
-  AgentList& operator=(const AgentList& other) {
-    items_ = other.items_;
+  /// The slots are not written: a list is read only below its end, and on large graphs its
+  /// pages are first touched as it grows.
+  explicit AgentList(std::size_t capacity) { allocate_huge(items_, capacity); }
+  AgentList(const AgentList& other) : AgentList(other.capacity()) {
+    std::copy(other.begin(), other.end(), items_.data());
     end_.store(other.size(), std::memory_order_relaxed);
+  }
+  AgentList& operator=(const AgentList& other) {
+    if (this != &other) {
+      allocate_huge(items_, other.capacity());
+      std::copy(other.begin(), other.end(), items_.data());
+      end_.store(other.size(), std::memory_order_relaxed);
+    }
     return *this;
   }
 
@@ -92,7 +101,7 @@ class AgentList {
   };
 
  private:
-  std::vector<NodeId> items_;
+  AgentArray<NodeId> items_;
   std::atomic<std::size_t> end_{0};
 };
 

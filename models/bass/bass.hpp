@@ -48,7 +48,7 @@ class Bass {
     std::uint64_t adoption_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : pending(n), adopted_in(n, 0) {}
+    explicit Workspace(NodeId n) : pending(n) { assign_huge(adopted_in, n, std::uint32_t{0}); }
     /// O(N), like the sweep of every non-adopter that each step makes anyway.
     void reset() {
       pending.clear();
@@ -58,7 +58,7 @@ class Bass {
     /// The agents that have not adopted, ascending; filled at step 1, compacted every step.
     AgentList pending;
     /// m_v: agent v's in-neighbours adopted by the step before (CSR graphs).
-    std::vector<std::uint32_t> adopted_in;
+    AgentArray<std::uint32_t> adopted_in;
     std::vector<std::size_t> kept_in_block;  ///< a parallel sweep's blocks, compacted
     bool started = false;
   };

@@ -56,7 +56,11 @@ class Rumour {
     std::uint64_t contact_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : status(n, kIgnorant), position(n, 0), told_by(n, kNoNode) {}
+    explicit Workspace(NodeId n) {
+      assign_huge(status, n, std::uint8_t{kIgnorant});
+      assign_huge(position, n, std::uint32_t{0});
+      assign_huge(told_by, n, kNoNode);
+    }
     void reset() {
       for (const NodeId v : heard) {
         status[v] = kIgnorant;
@@ -68,9 +72,9 @@ class Rumour {
       draws = 0;
       started = false;
     }
-    std::vector<std::uint8_t> status;
-    std::vector<std::uint32_t> position;  ///< index in `spreaders` (continuous)
-    std::vector<NodeId> told_by;          ///< the caller who told each agent (kNoNode: seed, channel)
+    AgentArray<std::uint8_t> status;
+    AgentArray<std::uint32_t> position;  ///< index in `spreaders` (continuous)
+    AgentArray<NodeId> told_by;          ///< the caller who told each agent (kNoNode: seed, channel)
     std::vector<NodeId> heard;            ///< every agent not ignorant, for reset
     std::vector<NodeId> spreaders;
     std::vector<NodeId> order, callers, fresh, stifled;  ///< per-step scratch

@@ -50,8 +50,10 @@ class DiscreteEpidemic {
     std::uint64_t transmit_key, recover_key, sweep_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n)
-        : agents(n), infected(n), fresh(n), infected_now(kSis ? n : 0, 0), spreading_stamp(n, 0) {}
+    explicit Workspace(NodeId n) : agents(n), infected(n), fresh(n) {
+      assign_huge(infected_now, kSis ? n : 0, std::uint8_t{0});
+      assign_huge(spreading_stamp, n, std::uint64_t{0});
+    }
     void reset() {
       ++generation;  // invalidates every spreading stamp in O(1)
       if constexpr (kSis) {
@@ -66,10 +68,10 @@ class DiscreteEpidemic {
     AgentList infected;                      ///< I(t-1), then I(t)
     AgentList fresh;                         ///< infected in the current step
     AgentList susceptible;                   ///< SIR on K_N: the sweep's list (allocated on use)
-    std::vector<std::uint8_t> infected_now;  ///< SIS: 1 while infected
+    AgentArray<std::uint8_t> infected_now;  ///< SIS: 1 while infected
     /// (generation << 32) | t for the agents of I(t-1), infectious during step t: attribution
     /// asks which in-neighbours of an adopter could transmit in its step.
-    std::vector<std::uint64_t> spreading_stamp;
+    AgentArray<std::uint64_t> spreading_stamp;
     std::uint64_t generation = 0;
     bool started = false;
   };

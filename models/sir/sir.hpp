@@ -35,7 +35,10 @@ class ContinuousSir {
     std::uint64_t transmit_key, recover_key;
   };
   struct Workspace {
-    explicit Workspace(NodeId n) : pending(n, kNone), source(n, kNoNode) {}
+    explicit Workspace(NodeId n) {
+      assign_huge(pending, n, kNone);
+      assign_huge(source, n, kNoNode);
+    }
     void reset() {
       for (const NodeId v : touched) {
         pending[v] = kNone;
@@ -48,8 +51,8 @@ class ContinuousSir {
     }
     static constexpr double kNone = std::numeric_limits<double>::infinity();
     EventQueue queue;
-    std::vector<double> pending;  ///< earliest scheduled infection time per agent
-    std::vector<NodeId> source;   ///< who scheduled it (kNoNode: a channel)
+    AgentArray<double> pending;  ///< earliest scheduled infection time per agent
+    AgentArray<NodeId> source;   ///< who scheduled it (kNoNode: a channel)
     std::vector<NodeId> touched;  ///< agents with a pending time, for reset
     std::uint64_t infected = 0;   ///< currently infected
     bool started = false;

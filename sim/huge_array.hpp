@@ -22,12 +22,18 @@ namespace wom {
 /// 4 KiB pages each such read beyond a few MB misses the TLB as well as the caches.
 void advise_huge_pages(void* data, std::size_t bytes) noexcept;
 
+/// Empties `v` and reserves `count` entries in fresh memory advised for huge pages.
+template <class T, class Allocator>
+void reserve_huge(std::vector<T, Allocator>& v, std::size_t count) {
+  v = std::vector<T, Allocator>();
+  v.reserve(count);
+  advise_huge_pages(v.data(), count * sizeof(T));
+}
+
 /// Sizes `v` to `count` copies of `value` in fresh memory advised for huge pages.
 template <class T>
 void assign_huge(std::vector<T>& v, std::size_t count, const T& value) {
-  v = std::vector<T>();
-  v.reserve(count);
-  advise_huge_pages(v.data(), count * sizeof(T));
+  reserve_huge(v, count);
   v.assign(count, value);
 }
 
@@ -66,9 +72,7 @@ using AgentArray = std::vector<T, UninitialisedAllocator<T>>;
 template <class T>
 void allocate_huge(AgentArray<T>& v, std::size_t count) {
   static_assert(std::is_trivially_copyable_v<T>);
-  v = AgentArray<T>();
-  v.reserve(count);
-  advise_huge_pages(v.data(), count * sizeof(T));
+  reserve_huge(v, count);
   v.resize(count);  // writes nothing
 }
 

@@ -22,7 +22,7 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <tbb/global_control.h>
@@ -80,42 +80,70 @@ struct Timing {
   double seconds_per_replicate, arcs_per_second, mean_final, probe_gathers_per_second;
 };
 
-/// Best of `repeats` timings of `w`, bracketed by timings of the probe's first
-/// `gathers_per_timing` gathers on as many threads (best of two before and two after): the VM's speed drifts by
-/// tens of percent within a minute, so the fraction of the gather limit compares timings taken
-/// seconds apart. Not interleaved with the workload's timings: the probe empties the caches,
-/// and short timings (LT on BA 1M with 2 threads, 40 ms) came out slower after it.
-Timing measure(const Workload& w, int threads, int repeats, bench::RooflineProbe& probe,
-               std::size_t gathers_per_timing) {
-  const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+/// A workload's timings on 1 and 2 threads, and its plain serial reference's (if it has one).
+struct Measured {
+  Timing on[3];  // indexed by threads
+  double plain_seconds = 0, plain_final = -1;
+};
+
+/// Best of `repeats` timings of `w` on 1 and on 2 threads and of its plain reference, taken in
+/// turn (reference, 1 thread, 2 threads, reference, ...): this machine is a shared VM whose
+/// speed drifts by tens of percent within a minute, and a slow spell that fell on all of one
+/// side's timings made the speed-ups and the ratios to the reference say more about the VM than
+/// about the code. Bracketed by timings of the probe's first `gathers_per_timing` gathers on
+/// each thread count (best of two before and two after), so the fraction of the gather limit
+/// compares timings taken seconds apart. Not interleaved with the workload's timings: the probe
+/// empties the caches, and short timings (LT on BA 1M with 2 threads, 40 ms) came out slower
+/// after it.
+Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, std::size_t gathers_per_timing) {
   EngineOptions opt;
   opt.steps = w.steps;
   opt.replicates = w.replicates;
   opt.seed = 12345;
   opt.record_series = false;  // summaries only, as the reference libraries compute final sizes
   if (w.mode == Mode::kSingleRun) opt.concurrent_replicates_max_agents = 0;
-  double gathers_per_second = 0;
+  double gathers_per_second[3] = {0, 0, 0};
   const auto time_probe = [&] {
-    for (int rep = 0; rep < 2; ++rep)
-      gathers_per_second = std::max(gathers_per_second, probe.gathers_per_second(threads, gathers_per_timing));
+    for (int threads : {1, 2})
+      for (int rep = 0; rep < 2; ++rep)
+        gathers_per_second[threads] =
+            std::max(gathers_per_second[threads], probe.gathers_per_second(threads, gathers_per_timing));
+  };
+  double arcs[3] = {0, 0, 0}, final_sum[3] = {0, 0, 0};
+  const auto timed_run = [&](int threads) {
+    RunResult r;
+    double dt;
+    {
+      const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+      const double t0 = now_s();
+      r = w.run(opt);
+      dt = now_s() - t0;
+    }
+    arcs[threads] = final_sum[threads] = 0;  // the same for every timing: runs are deterministic
+    for (const auto& s : r.summaries) {
+      arcs[threads] += static_cast<double>(s.exposures);
+      final_sum[threads] += static_cast<double>(s.final_adopters);
+    }
+    return dt;  // r is freed outside the timing, and only one result is held at a time
   };
   time_probe();
-  w.run(opt);  // warm-up: page in the graph, size the states
-  // Best of N: this machine is a shared VM whose speed drifts by tens of percent.
-  double dt = 1e300;
-  RunResult r;
+  for (int threads : {1, 2}) timed_run(threads);  // warm-up: page in the graph, size the states
+  double best[3] = {1e300, 1e300, 1e300}, plain_best = 1e300;
+  Measured m;
   for (int rep = 0; rep < repeats; ++rep) {
-    const double t0 = now_s();
-    r = w.run(opt);
-    dt = std::min(dt, now_s() - t0);
+    if (w.plain) {
+      const auto [seconds, final_mean] = w.plain();
+      plain_best = std::min(plain_best, seconds);
+      m.plain_final = final_mean;
+    }
+    for (int threads : {1, 2}) best[threads] = std::min(best[threads], timed_run(threads));
   }
   time_probe();
-  double arcs = 0, final_sum = 0;
-  for (const auto& s : r.summaries) {
-    arcs += static_cast<double>(s.exposures);
-    final_sum += static_cast<double>(s.final_adopters);
-  }
-  return {dt / w.replicates, arcs / dt, final_sum / w.replicates, gathers_per_second};
+  if (w.plain) m.plain_seconds = plain_best;
+  for (int threads : {1, 2})
+    m.on[threads] = {best[threads] / w.replicates, arcs[threads] / best[threads], final_sum[threads] / w.replicates,
+                     gathers_per_second[threads]};
+  return m;
 }
 
 }  // namespace
@@ -182,18 +210,14 @@ int main(int argc, char** argv) {
   const auto adj = bench::adjacency(small);
 
   const std::uint32_t big_reps = perf ? 20 : 4;
-  const auto plain = [&](std::uint32_t reps, auto&& one) {
-    return [&, reps, one]() -> std::pair<double, double> {
-      double best = 1e300, finals = 0;
-      for (int rep = 0; rep < repeats; ++rep) {
-        std::mt19937_64 rng(12345);
-        double sum = 0;
-        const double start = now_s();
-        for (std::uint32_t r = 0; r < reps; ++r) sum += static_cast<double>(one(rng).final_size);
-        best = std::min(best, now_s() - start);
-        finals = sum / reps;
-      }
-      return {best / reps, finals};
+  // One timing of `reps` runs of a plain reference: {seconds per run, mean final size}.
+  const auto plain = [](std::uint32_t reps, auto&& one) {
+    return [reps, one]() -> std::pair<double, double> {
+      std::mt19937_64 rng(12345);
+      double sum = 0;
+      const double start = now_s();
+      for (std::uint32_t r = 0; r < reps; ++r) sum += static_cast<double>(one(rng).final_size);
+      return {(now_s() - start) / reps, sum / reps};
     };
   };
   const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10;
@@ -236,12 +260,11 @@ int main(int argc, char** argv) {
   std::vector<Figure> figures;
   for (const auto& w : workloads) {
     if (!only.empty() && w.name.find(only) == std::string::npos) continue;
-    double ref_seconds = w.reference_seconds, ref_final = -1;
-    if (w.plain) std::tie(ref_seconds, ref_final) = w.plain();
-    double one_thread = 0;
+    const Measured m = measure(w, repeats, probe, probe_gathers / 4);
+    const double ref_seconds = w.plain ? m.plain_seconds : w.reference_seconds, ref_final = m.plain_final;
+    const double one_thread = m.on[1].seconds_per_replicate;
     for (int threads : {1, 2}) {
-      const Timing t = measure(w, threads, repeats, probe, probe_gathers / 4);
-      if (threads == 1) one_thread = t.seconds_per_replicate;
+      const Timing& t = m.on[threads];
       Figure f{w.name, threads, w.replicates, t.seconds_per_replicate, t.arcs_per_second,
                t.probe_gathers_per_second, t.arcs_per_second / t.probe_gathers_per_second, t.mean_final,
                one_thread / t.seconds_per_replicate, ref_seconds, w.reference, ref_final, bench::load_average()};

@@ -16,7 +16,7 @@ namespace wom::output_rows {
 /// A time series of RunResult and how it is described in the file.
 struct SeriesSpec {
   const char* name;
-  std::vector<std::uint64_t> RunResult::*values;
+  ReplicateRows<std::uint64_t> RunResult::*values;
   const char* units;
   const char* long_name;
 };

@@ -151,7 +151,7 @@ std::int64_t unzigzag(std::uint64_t u) { return static_cast<std::int64_t>(u >> 1
 
 /// `rows` rows of `width` values each.
 template <class T>
-void put_rows(Writer& w, const std::vector<T>& values, std::size_t width) {
+void put_rows(Writer& w, const ReplicateRows<T>& values, std::size_t width) {
   w.varint(values.size());
   if (width == 0) return;
   for (std::size_t row = 0; row < values.size(); row += width) {
@@ -168,7 +168,7 @@ void put_rows(Writer& w, const std::vector<T>& values, std::size_t width) {
 }
 
 template <class T>
-void get_rows(Reader& r, std::vector<T>& values, std::size_t width) {
+void get_rows(Reader& r, ReplicateRows<T>& values, std::size_t width) {
   const std::uint64_t n = r.varint();
   if (n > (std::uint64_t{1} << 40) || (width == 0 && n != 0) || (width != 0 && n % width != 0)) {
     throw IoError("malformed sweep point record (series size)");
@@ -257,7 +257,7 @@ SweepPointResult decode_point(std::string_view bytes) {
   run.step_hours = r.get<double>();
   const std::uint64_t summaries = r.varint();
   if (run.steps < 0 || summaries > r.left() / 64) throw IoError("malformed sweep point record (sizes)");
-  run.summaries.resize(summaries);
+  run.summaries.assign(summaries, ReplicateSummary{});
   for (ReplicateSummary& s : run.summaries) {
     s.final_adopters = r.get<std::uint64_t>();
     s.final_fraction = r.get<double>();

@@ -47,7 +47,7 @@ R check(R result, std::string_view action, std::string_view object, const fs::pa
 template <class T>
 struct ChannelSeriesSpec {
   const char* name;
-  std::vector<T> RunResult::*values;
+  ReplicateRows<T> RunResult::*values;
   const char* units;
   const char* long_name;
 };

@@ -13,20 +13,22 @@ RunResult make_result(NodeId agents, const EngineOptions& opt) {
   r.replicates = opt.replicates;
   r.steps = opt.steps;
   r.step_hours = opt.step_hours;
+  // Sized, not filled: each replicate writes its rows whole (store_series, store_channel_totals,
+  // summarise), on the thread that ran it.
   const std::size_t cells = opt.record_series ? static_cast<std::size_t>(opt.replicates) * r.columns() : 0;
-  r.new_adopters.assign(cells, 0);
-  r.cumulative_adopters.assign(cells, 0);
-  r.exposures.assign(cells, 0);
-  r.active_sharers.assign(cells, 0);
-  r.summaries.assign(opt.replicates, {});
+  r.new_adopters.resize(cells);
+  r.cumulative_adopters.resize(cells);
+  r.exposures.resize(cells);
+  r.active_sharers.resize(cells);
+  r.summaries.resize(opt.replicates);
   r.channel_names = channel_names(opt);
   const std::size_t channel_cells = cells * r.channels();
-  r.channel_exposures.assign(channel_cells, 0);
-  r.channel_adoptions.assign(channel_cells, 0);
-  r.channel_spend_cents.assign(channel_cells, 0);
-  r.money_cents.assign(cells, 0);
-  r.total_channel_adoptions.assign(static_cast<std::size_t>(opt.replicates) * r.channels(), 0);
-  r.total_channel_spend_cents.assign(static_cast<std::size_t>(opt.replicates) * r.channels(), 0);
+  r.channel_exposures.resize(channel_cells);
+  r.channel_adoptions.resize(channel_cells);
+  r.channel_spend_cents.resize(channel_cells);
+  r.money_cents.resize(cells);
+  r.total_channel_adoptions.resize(static_cast<std::size_t>(opt.replicates) * r.channels());
+  r.total_channel_spend_cents.resize(static_cast<std::size_t>(opt.replicates) * r.channels());
   if (opt.record_adoption_steps) r.adoption_step.assign(static_cast<std::size_t>(opt.replicates) * agents, kNever);
   return r;
 }
@@ -34,8 +36,8 @@ RunResult make_result(NodeId agents, const EngineOptions& opt) {
 void shape_layers(RunResult& result, const Graph& graph, const EngineOptions& opt) {
   result.layer_names = graph.layer_names();
   const std::size_t cells = static_cast<std::size_t>(opt.replicates) * result.layers();
-  result.layer_adoptions.assign(opt.record_series ? cells * result.columns() : 0, 0);
-  result.total_layer_adoptions.assign(cells, 0);
+  result.layer_adoptions.resize(opt.record_series ? cells * result.columns() : 0);  // written whole, as above
+  result.total_layer_adoptions.resize(cells);
   if (opt.record_referral_tree && opt.in_arcs != nullptr) {
     result.referral_tree.assign(opt.replicates, {});
     result.cascades.assign(opt.replicates, {});

@@ -8,8 +8,8 @@
 namespace wom {
 
 namespace {
-template <class T>
-void append_rows(std::vector<T>& rows, std::vector<T>&& later) {
+template <class T, class Allocator>
+void append_rows(std::vector<T, Allocator>& rows, std::vector<T, Allocator>&& later) {
   rows.insert(rows.end(), std::make_move_iterator(later.begin()), std::make_move_iterator(later.end()));
 }
 }  // namespace

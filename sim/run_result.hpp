@@ -7,9 +7,19 @@
 #include <vector>
 
 #include "sim/cascade.hpp"
+#include "sim/huge_array.hpp"
 #include "sim/types.hpp"
 
 namespace wom {
+
+/// Per-replicate rows of a result. Every replicate writes its rows whole, so the engine sizes
+/// them without filling them first: a batch of a million small replicates has 160 MB of
+/// summaries and totals, which one thread zeroing beforehand (and the kernel clearing as that
+/// thread touched each page) took longer than a tenth of the replicates themselves; now each
+/// page is first touched by the thread that writes its rows. Sizing one with resize() leaves
+/// the entries indeterminate until written (see UninitialisedAllocator).
+template <class T>
+using ReplicateRows = std::vector<T, UninitialisedAllocator<T>>;
 
 /// Summary of one replicate. Steps are -1 where undefined (e.g. no adoption at all).
 struct ReplicateSummary {
@@ -36,11 +46,11 @@ struct RunResult {
   std::uint32_t replicates = 0;
   Step steps = 0;
   double step_hours = 1.0;
-  std::vector<std::uint64_t> new_adopters;         ///< agents adopting at step t
-  std::vector<std::uint64_t> cumulative_adopters;  ///< agents adopted at or before t
-  std::vector<std::uint64_t> exposures;            ///< arcs over which adopters exposed others at t
-  std::vector<std::uint64_t> active_sharers;       ///< agents spreading at t (adopted at t-1)
-  std::vector<ReplicateSummary> summaries;
+  ReplicateRows<std::uint64_t> new_adopters;         ///< agents adopting at step t
+  ReplicateRows<std::uint64_t> cumulative_adopters;  ///< agents adopted at or before t
+  ReplicateRows<std::uint64_t> exposures;            ///< arcs over which adopters exposed others at t
+  ReplicateRows<std::uint64_t> active_sharers;       ///< agents spreading at t (adopted at t-1)
+  ReplicateRows<ReplicateSummary> summaries;
   /// [replicate][agent] adoption step (kNever = -1), only if requested by [output].
   std::vector<Step> adoption_step;
 
@@ -48,21 +58,21 @@ struct RunResult {
   std::vector<std::string> channel_names;
   /// [replicate][channel][step]: exposures each channel made, adoptions it tipped, dollars
   /// (cents) it spent in that step.
-  std::vector<std::uint64_t> channel_exposures;
-  std::vector<std::uint64_t> channel_adoptions;
-  std::vector<std::int64_t> channel_spend_cents;
+  ReplicateRows<std::uint64_t> channel_exposures;
+  ReplicateRows<std::uint64_t> channel_adoptions;
+  ReplicateRows<std::int64_t> channel_spend_cents;
   /// [replicate][step]: donations raised by the end of each step (cumulative), in cents.
-  std::vector<std::int64_t> money_cents;
+  ReplicateRows<std::int64_t> money_cents;
   /// [replicate][channel]: totals over the replicate.
-  std::vector<std::uint64_t> total_channel_adoptions;
-  std::vector<std::int64_t> total_channel_spend_cents;
+  ReplicateRows<std::uint64_t> total_channel_adoptions;
+  ReplicateRows<std::int64_t> total_channel_spend_cents;
 
   /// Network layers (Graph::layer_names) and the adoptions word of mouth tipped over each:
   /// [replicate][layer][step] (with the series) and [replicate][layer] totals. Word of mouth is
   /// the adoptions credited to friends or to a running referral programme.
   std::vector<std::string> layer_names;
-  std::vector<std::uint64_t> layer_adoptions;
-  std::vector<std::uint64_t> total_layer_adoptions;
+  ReplicateRows<std::uint64_t> layer_adoptions;
+  ReplicateRows<std::uint64_t> total_layer_adoptions;
   /// With [output] referral_tree: each replicate's adoptions with who tipped them, sorted by
   /// (step, adopter), and the cascade metrics of that forest ([replicate]).
   std::vector<std::vector<TreeEdge>> referral_tree;

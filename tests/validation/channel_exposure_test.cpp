@@ -73,7 +73,7 @@ Totals run(const Graph& g, const Model& model, const std::vector<ChannelSpec>& c
     t.sponsored += row[kSponsored];
     t.adopters += r.summaries[rep].final_adopters;
   }
-  t.channel_adoptions = r.channel_adoptions;
+  t.channel_adoptions.assign(r.channel_adoptions.begin(), r.channel_adoptions.end());
   return t;
 }
 

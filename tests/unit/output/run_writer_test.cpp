@@ -159,6 +159,11 @@ T numeric_attribute(hid_t location, const char* name, hid_t file_type) {
 }
 
 template <class T>
+std::vector<T> as_vector(const ReplicateRows<T>& rows) {
+  return {rows.begin(), rows.end()};
+}
+
+template <class T>
 std::vector<T> read_dataset(hid_t file, const char* path, std::vector<hsize_t> expected_shape) {
   const Id dataset{H5Dopen2(file, path, H5P_DEFAULT), H5Dclose};
   REQUIRE(dataset.id >= 0);
@@ -234,11 +239,11 @@ TEST_CASE("write_run writes the documented layout") {
   }
 
   SUBCASE("series, their scales and storage") {
-    CHECK(read_dataset<std::uint64_t>(file, "/series/new_adopters", {2, 5}) == result.new_adopters);
+    CHECK(read_dataset<std::uint64_t>(file, "/series/new_adopters", {2, 5}) == as_vector(result.new_adopters));
     CHECK(read_dataset<std::uint64_t>(file, "/series/cumulative_adopters", {2, 5}) ==
-          result.cumulative_adopters);
-    CHECK(read_dataset<std::uint64_t>(file, "/series/exposures", {2, 5}) == result.exposures);
-    CHECK(read_dataset<std::uint64_t>(file, "/series/active_sharers", {2, 5}) == result.active_sharers);
+          as_vector(result.cumulative_adopters));
+    CHECK(read_dataset<std::uint64_t>(file, "/series/exposures", {2, 5}) == as_vector(result.exposures));
+    CHECK(read_dataset<std::uint64_t>(file, "/series/active_sharers", {2, 5}) == as_vector(result.active_sharers));
     CHECK(read_dataset<std::uint32_t>(file, "/series/replicate", {2}) == std::vector<std::uint32_t>{0, 1});
     CHECK(read_dataset<std::int32_t>(file, "/series/step", {5}) == std::vector<std::int32_t>{0, 1, 2, 3, 4});
     CHECK(read_dataset<double>(file, "/series/time_hours", {5}) == std::vector<double>{0, 0.5, 1, 1.5, 2});

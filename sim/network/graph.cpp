@@ -119,9 +119,12 @@ Graph Graph::from_edges(NodeId n, EdgeBuffer edges, bool directed, BuildReport* 
         if (!directed) prefetch(offsets.data() + (own(pv, lo, hi) ? pv : lo) + 1);
       }
       if (e >= kAhead) {
-        const NodeId pu = edges.tails[e - kAhead], pv = edges.heads[e - kAhead];
-        prefetch(heads.data() + offsets[(own(pu, lo, hi) ? pu : lo) + 1] - 1);
-        if (!directed) prefetch(heads.data() + offsets[(own(pv, lo, hi) ? pv : lo) + 1] - 1);
+        // The slot below the cursor, or slot 0 at cursor 0 (a pointer before the array is undefined).
+        const auto slot = [&](NodeId x) {
+          return heads.data() + std::max<ArcId>(offsets[(own(x, lo, hi) ? x : lo) + 1], 1) - 1;
+        };
+        prefetch(slot(edges.tails[e - kAhead]));
+        if (!directed) prefetch(slot(edges.heads[e - kAhead]));
       }
       const NodeId u = edges.tails[e], v = edges.heads[e];
       if (u == v) continue;

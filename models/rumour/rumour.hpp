@@ -73,8 +73,8 @@ class Rumour {
       started = false;
     }
     AgentArray<std::uint8_t> status;
-    AgentArray<std::uint32_t> position;  ///< index in `spreaders` (continuous)
-    AgentArray<NodeId> told_by;          ///< the caller who told each agent (kNoNode: seed, channel)
+    AgentArray<std::uint32_t> position;   ///< index in `spreaders` (continuous)
+    AgentArray<NodeId> told_by;           ///< the caller who told each agent (kNoNode: seed, channel)
     std::vector<NodeId> heard;            ///< every agent not ignorant, for reset
     std::vector<NodeId> spreaders;
     std::vector<NodeId> order, callers, fresh, stifled;  ///< per-step scratch

@@ -68,7 +68,7 @@ class DiscreteEpidemic {
     AgentList infected;                      ///< I(t-1), then I(t)
     AgentList fresh;                         ///< infected in the current step
     AgentList susceptible;                   ///< SIR on K_N: the sweep's list (allocated on use)
-    AgentArray<std::uint8_t> infected_now;  ///< SIS: 1 while infected
+    AgentArray<std::uint8_t> infected_now;   ///< SIS: 1 while infected
     /// (generation << 32) | t for the agents of I(t-1), infectious during step t: attribution
     /// asks which in-neighbours of an adopter could transmit in its step.
     AgentArray<std::uint64_t> spreading_stamp;

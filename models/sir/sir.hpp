@@ -51,8 +51,8 @@ class ContinuousSir {
     }
     static constexpr double kNone = std::numeric_limits<double>::infinity();
     EventQueue queue;
-    AgentArray<double> pending;  ///< earliest scheduled infection time per agent
-    AgentArray<NodeId> source;   ///< who scheduled it (kNoNode: a channel)
+    AgentArray<double> pending;   ///< earliest scheduled infection time per agent
+    AgentArray<NodeId> source;    ///< who scheduled it (kNoNode: a channel)
     std::vector<NodeId> touched;  ///< agents with a pending time, for reset
     std::uint64_t infected = 0;   ///< currently infected
     bool started = false;

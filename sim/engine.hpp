@@ -489,11 +489,12 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
   ReplicateState& s = ctx.state;
   AdopterSink<kParallel> sink(s);
   std::uint64_t arcs = 0;
-  // The heads are scattered too (for_each_spreader): each exposure reads (and writes) the head's adoption step
-  // or pressure cell, a miss per arc on large graphs. Exposures therefore go through a ring
-  // of kRing: the head's cell is prefetched when the arc is read and the exposure is applied
-  // kRing exposures later, so up to kRing misses are in flight instead of one. Exposures
-  // are applied in arc order, as without the ring (a serial run is unchanged step by step).
+  // The heads are scattered too, like the spreaders (for_each_spreader): each exposure reads
+  // (and writes) the head's adoption step or pressure cell, a miss per arc on large graphs.
+  // Exposures therefore go through a ring of kRing: the head's cell is prefetched when the arc
+  // is read and the exposure is applied kRing exposures later, so up to kRing misses are in
+  // flight instead of one. Exposures are applied in arc order, as without the ring (a serial
+  // run is unchanged step by step).
   constexpr std::size_t kRing = 16;
   constexpr bool kByArc = DecidedByArc<M, Ctx>;
   const auto firing = firing_of(model, ctx);

@@ -11,10 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 namespace wom {
 
 /// Asks the kernel to back [data, data + bytes) with transparent huge pages (a hint, for
@@ -29,6 +25,13 @@ void reserve_huge(std::vector<T, Allocator>& v, std::size_t count) {
   v.reserve(count);
   advise_huge_pages(v.data(), count * sizeof(T));
 }
+
+/// Calls fill(context, begin, end) on chunks of [0, count), `chunk` long, on all threads,
+/// inside this_task_arena::isolate: the caller may be constructing thread-local state, which a
+/// stolen outer task on this thread would ask for again. Out of line, so that this header
+/// (which the graph and every result include) does not bring in TBB's parallel_for.
+void fill_in_parallel(std::size_t count, std::size_t chunk, void (*fill)(void*, std::size_t, std::size_t),
+                      void* context);
 
 /// Sizes `v` to `count` copies of `value` in fresh memory advised for huge pages.
 template <class T>
@@ -88,13 +91,14 @@ void assign_huge(AgentArray<T>& v, std::size_t count, const T& value) {
     std::fill_n(data, count, value);
     return;
   }
-  // Isolated: the caller may be constructing thread-local state, which a stolen outer task
-  // on this thread would ask for again.
-  tbb::this_task_arena::isolate([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, kPage), [&](const tbb::blocked_range<std::size_t>& r) {
-      std::fill(data + r.begin(), data + r.end(), value);
-    });
-  });
+  struct Fill {
+    T* data;
+    const T* value;
+  } fill{data, &value};
+  fill_in_parallel(count, kPage, [](void* context, std::size_t begin, std::size_t end) {
+    const auto& f = *static_cast<const Fill*>(context);
+    std::fill(f.data + begin, f.data + end, *f.value);
+  }, &fill);
 }
 
 }  // namespace wom

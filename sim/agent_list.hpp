@@ -61,10 +61,7 @@ class AgentList {
   /// The slots are not written: a list is read only below its end, and on large graphs its
   /// pages are first touched as it grows.
   explicit AgentList(std::size_t capacity) { allocate_huge(items_, capacity); }
-  AgentList(const AgentList& other) : AgentList(other.capacity()) {
-    std::copy(other.begin(), other.end(), items_.data());
-    end_.store(other.size(), std::memory_order_relaxed);
-  }
+  AgentList(const AgentList& other) { *this = other; }
   AgentList& operator=(const AgentList& other) {
     if (this != &other) {
       allocate_huge(items_, other.capacity());

@@ -259,4 +259,7 @@ class Bass {
   std::vector<double> q_over_k_;  ///< q·Δ/k for k < kDegreeTable
 };
 
+// Compiled once, in bass.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const Bass&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

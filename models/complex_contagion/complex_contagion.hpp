@@ -211,4 +211,7 @@ class ComplexContagion {
   InNeighbours in_;
 };
 
+// Compiled once, in complex_contagion.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const ComplexContagion&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

@@ -99,4 +99,7 @@ class FractionalThreshold {
   InDegrees in_degree_;
 };
 
+// Compiled once, in fractional_threshold.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const FractionalThreshold&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

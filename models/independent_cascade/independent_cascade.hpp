@@ -185,4 +185,7 @@ class IndependentCascade {
   Geometric plain_;        ///< for trust 1 and no referral multiplier (plain_powers_ its table)
 };
 
+// Compiled once, in independent_cascade.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const IndependentCascade&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

@@ -301,4 +301,7 @@ class LinearThreshold {
   bool standard_uniform_;  ///< threshold_ is uniform(0,1)
 };
 
+// Compiled once, in linear_threshold.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const LinearThreshold&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

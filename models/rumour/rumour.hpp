@@ -327,4 +327,7 @@ class Rumour {
   Update update_;
 };
 
+// Compiled once, in rumour.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const Rumour&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

@@ -285,4 +285,8 @@ class DiscreteEpidemic {
 using DiscreteSir = DiscreteEpidemic<Compartments::kSir>;
 using DiscreteSis = DiscreteEpidemic<Compartments::kSis>;
 
+// Compiled once, in epidemic.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const DiscreteSir&, const SeedPlan&, const EngineOptions&);
+extern template RunResult run_replicates(const Graph&, const DiscreteSis&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

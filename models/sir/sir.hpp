@@ -166,4 +166,7 @@ class ContinuousSir {
   double beta_, gamma_;
 };
 
+// Compiled once, in sir.cpp: callers link that instance rather than compile the engine again.
+extern template RunResult run_replicates(const Graph&, const ContinuousSir&, const SeedPlan&, const EngineOptions&);
+
 }  // namespace wom

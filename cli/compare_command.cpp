@@ -18,7 +18,7 @@
 #include "scenarios/pipeline.hpp"
 
 namespace wom::cli {
-namespace {
+namespace compare_command {
 
 struct Options {
   std::vector<std::string> scenarios;
@@ -182,10 +182,10 @@ int run(const Options& o, const Invocation& inv) {
   return 0;
 }
 
-}  // namespace
+}  // namespace compare_command
 
 Command add_compare_command(CLI::App& wom, Invocation& invocation) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<compare_command::Options>();
   CLI::App* app = wom.add_subcommand(
       "compare", "Run scenarios with common random numbers and compare them side by side (95% CIs over replicates)");
   app->add_option("scenarios", o->scenarios, "Scenario files (TOML), two or more")->required()->expected(2, 64);
@@ -196,7 +196,7 @@ Command add_compare_command(CLI::App& wom, Invocation& invocation) {
   add_threads_option(*app, invocation);
   app->add_flag("-f,--force", o->force, "Replace the output file if it exists");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  return {app, [o](const Invocation& inv) { return run(*o, inv); }};
+  return {app, [o](const Invocation& inv) { return compare_command::run(*o, inv); }};
 }
 
 }  // namespace wom::cli

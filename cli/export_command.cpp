@@ -32,7 +32,7 @@
 namespace fs = std::filesystem;
 
 namespace wom::cli {
-namespace {
+namespace export_command {
 
 using h5read::Array;
 using h5read::Coordinate;
@@ -417,16 +417,16 @@ int run(const Options& o) {
   return 0;
 }
 
-}  // namespace
+}  // namespace export_command
 
 Command add_export_command(CLI::App& wom, Invocation&) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<export_command::Options>();
   CLI::App* app = wom.add_subcommand("export", "Write a result file's series, summaries and provenance as tidy CSV files");
   app->add_option("file", o->file, "Result file (HDF5) written by wom run, sweep or compare")->required();
   app->add_option("--csv", o->csv_dir, "Folder for the CSV files (created if missing)")->required();
   app->add_flag("--agents", o->agents, "Also write agents.csv: every agent's adoption step in every replicate");
   app->add_flag("-f,--force", o->force, "Replace CSV files that exist");
-  return {app, [o](const Invocation&) { return run(*o); }};
+  return {app, [o](const Invocation&) { return export_command::run(*o); }};
 }
 
 }  // namespace wom::cli

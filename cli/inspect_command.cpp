@@ -20,7 +20,7 @@
 #include "cli/h5_read.hpp"
 
 namespace wom::cli {
-namespace {
+namespace inspect_command {
 
 using h5read::Array;
 
@@ -332,7 +332,7 @@ int inspect(const std::string& path) {
   return 0;
 }
 
-}  // namespace
+}  // namespace inspect_command
 
 Command add_inspect_command(CLI::App& wom, Invocation&) {
   auto file = std::make_shared<std::string>();
@@ -340,7 +340,7 @@ Command add_inspect_command(CLI::App& wom, Invocation&) {
       "inspect", "Print a result file's provenance, scenario, datasets and summary statistics "
                  "(exit status 2 if the file is incomplete)");
   app->add_option("file", *file, "Result file (HDF5) written by wom")->required();
-  return {app, [file](const Invocation&) { return inspect(*file); }};
+  return {app, [file](const Invocation&) { return inspect_command::inspect(*file); }};
 }
 
 }  // namespace wom::cli

@@ -15,7 +15,7 @@
 #include "sim/error.hpp"
 
 namespace wom::cli {
-namespace {
+namespace merge_command {
 
 struct Options {
   std::string output;
@@ -92,10 +92,10 @@ int merge(const Options& o, const Invocation& inv) {
   return 0;
 }
 
-}  // namespace
+}  // namespace merge_command
 
 Command add_merge_command(CLI::App& wom, Invocation&) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<merge_command::Options>();
   CLI::App* app = wom.add_subcommand("merge", "Merge the shard files of one sweep (wom sweep --shard i/N) into one file");
   app->add_option("output", o->output, "Merged HDF5 file (written atomically)")->required();
   app->add_option("shards", o->shards, "Shard files, in any order")->required();

@@ -27,7 +27,7 @@ extern char** environ;
 namespace fs = std::filesystem;
 
 namespace wom::cli {
-namespace {
+namespace plot_command {
 
 constexpr const char* kScript = "wom_plot.py";
 
@@ -110,10 +110,10 @@ int run(const Options& o) {
   return status == 0 || status == 2 ? status : 1;  // 2: the script found the input at fault
 }
 
-}  // namespace
+}  // namespace plot_command
 
 Command add_plot_command(CLI::App& wom, Invocation&) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<plot_command::Options>();
   CLI::App* app = wom.add_subcommand(
       "plot", "Draw a result file: adoption curves (by channel) with 95% bands, money raised, sweep heat maps");
   app->add_option("files", o->files, "Result file(s) (HDF5); several run files are compared on one figure")
@@ -135,7 +135,7 @@ Command add_plot_command(CLI::App& wom, Invocation&) {
               "share/wom/python when installed) with /usr/bin/python3 and Debian's python3-h5py, "
               "python3-numpy, python3-pandas, python3-matplotlib. WOM_PYTHON_DIR names another folder "
               "holding the module, WOM_PYTHON another interpreter.");
-  return {app, [o](const Invocation&) { return run(*o); }};
+  return {app, [o](const Invocation&) { return plot_command::run(*o); }};
 }
 
 }  // namespace wom::cli

@@ -17,7 +17,7 @@
 #include "sim/network/neighbourhood.hpp"
 
 namespace wom::cli {
-namespace {
+namespace run_command {
 
 struct Options {
   std::string scenario;
@@ -150,10 +150,10 @@ int run(const Options& o, const Invocation& inv) {
   return 0;
 }
 
-}  // namespace
+}  // namespace run_command
 
 Command add_run_command(CLI::App& wom, Invocation& invocation) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<run_command::Options>();
   CLI::App* app = wom.add_subcommand("run", "Run a scenario and write its time series and summaries to HDF5");
   app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
   app->add_option("-o,--output", o->output, "Output HDF5 file (written atomically); required unless --dry-run");
@@ -164,7 +164,7 @@ Command add_run_command(CLI::App& wom, Invocation& invocation) {
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success (and no progress bar)");
   app->add_flag("-n,--dry-run", o->dry_run,
                 "Validate, build the network, print the resolved scenario and the network's size; simulate and write nothing");
-  return {app, [o](const Invocation& inv) { return run(*o, inv); }};
+  return {app, [o](const Invocation& inv) { return run_command::run(*o, inv); }};
 }
 
 }  // namespace wom::cli

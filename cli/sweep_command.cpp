@@ -28,7 +28,7 @@
 #include "sim/error.hpp"
 
 namespace wom::cli {
-namespace {
+namespace sweep_command {
 
 namespace fs = std::filesystem;
 
@@ -421,10 +421,10 @@ int run(const Options& o, const Invocation& inv) {
   }
 }
 
-}  // namespace
+}  // namespace sweep_command
 
 Command add_sweep_command(CLI::App& wom, Invocation& invocation) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<sweep_command::Options>();
   CLI::App* app = wom.add_subcommand(
       "sweep", "Run a parameter sweep ([sweep] in the scenario, or --set key=v1,v2,...) into one HDF5 file");
   app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
@@ -440,7 +440,7 @@ Command add_sweep_command(CLI::App& wom, Invocation& invocation) {
   app->add_flag("-f,--force", o->force, "Replace an existing output file (and discard an unrelated checkpoint)");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success (and no progress bar)");
   app->add_flag("-n,--dry-run", o->dry_run, "Validate every point and print the design; simulate and write nothing");
-  return {app, [o](const Invocation& inv) { return run(*o, inv); }};
+  return {app, [o](const Invocation& inv) { return sweep_command::run(*o, inv); }};
 }
 
 }  // namespace wom::cli

@@ -27,11 +27,17 @@ void distinct_sample(std::uint64_t key, NodeId n, std::uint32_t k, std::vector<N
   const auto last = [&](std::uint32_t i) { return static_cast<NodeId>(n - k + i); };
   const auto draw = [&](std::uint32_t i) { return static_cast<NodeId>(bounded(draw64(key, i), std::uint64_t{last(i)} + 1)); };
   if (k <= 64) {
+    // `seen` has a bit, picked by a hash, for each value kept so far: a draw whose bit is clear
+    // is new without the scan (with 10 seeds, 9 draws in 10), which was 45 comparisons.
+    const auto bit = [](NodeId v) { return std::uint64_t{1} << ((v * 0x9E3779B97F4A7C15ULL) >> 58); };
+    std::uint64_t seen = 0;
     for (std::uint32_t i = 0; i < k; ++i) {
       const NodeId t = draw(i);
       bool taken = false;
-      for (std::uint32_t m = 0; m < i; ++m) taken |= drawn[m] == t;
+      if (seen & bit(t))
+        for (std::uint32_t m = 0; m < i; ++m) taken |= drawn[m] == t;
       drawn[i] = taken ? last(i) : t;
+      seen |= bit(drawn[i]);
     }
     return;
   }

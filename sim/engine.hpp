@@ -924,7 +924,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   const bool attribute = opt.in_arcs != nullptr && scratch != nullptr;
   if (campaign) campaign->begin(opt.seed, r);
   if (attribute) scratch->begin(g.num_nodes());
-  const std::uint64_t channel_key = stream_key(opt.seed, r, Stream::kChannels);
+  const std::uint64_t channel_key = campaign ? stream_key(opt.seed, r, Stream::kChannels) : 0;  // only channels draw
 
   {
     detail::AdopterSink<false> sink(state);

@@ -52,6 +52,7 @@ struct Figure {
   double seconds_per_replicate;
   double arcs_per_second;
   double probe_gathers_per_second;  // the probe timed next to this workload, same threads
+  double machine_speedup;    // the probe's arithmetic, 2 threads over 1, timed next to this workload
   double gather_fraction;    // arcs/s over probe_gathers_per_second
   double mean_final;
   double speedup;            // over 1 thread
@@ -84,6 +85,7 @@ struct Timing {
 struct Measured {
   Timing on[3];  // indexed by threads
   double plain_seconds = 0, plain_final = -1;
+  double machine_speedup = 0;  // the probe's arithmetic, 2 threads over 1
 };
 
 /// Best of `repeats` timings of `w` on 1 and on 2 threads and of its plain reference, taken in
@@ -94,20 +96,26 @@ struct Measured {
 /// each thread count (best of two before and two after), so the fraction of the gather limit
 /// compares timings taken seconds apart. Not interleaved with the workload's timings: the probe
 /// empties the caches, and short timings (LT on BA 1M with 2 threads, 40 ms) came out slower
-/// after it.
-Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, std::size_t gathers_per_timing) {
+/// after it. The probe's arithmetic (`mixes_per_timing` rounds of the random mix, no memory)
+/// is timed with it: its 2-thread speed-up is what the VM's second core gave at that moment,
+/// read beside the workload's (a pure arithmetic loop reads 1.1-2.3 here from one timing to
+/// the next).
+Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, std::size_t gathers_per_timing,
+                 std::size_t mixes_per_timing) {
   EngineOptions opt;
   opt.steps = w.steps;
   opt.replicates = w.replicates;
   opt.seed = 12345;
   opt.record_series = false;  // summaries only, as the reference libraries compute final sizes
   if (w.mode == Mode::kSingleRun) opt.concurrent_replicates_max_agents = 0;
-  double gathers_per_second[3] = {0, 0, 0};
+  double gathers_per_second[3] = {0, 0, 0}, mixes_per_second[3] = {0, 0, 0};
   const auto time_probe = [&] {
     for (int threads : {1, 2})
-      for (int rep = 0; rep < 2; ++rep)
+      for (int rep = 0; rep < 2; ++rep) {
         gathers_per_second[threads] =
             std::max(gathers_per_second[threads], probe.gathers_per_second(threads, gathers_per_timing));
+        mixes_per_second[threads] = std::max(mixes_per_second[threads], probe.mixes_per_second(threads, mixes_per_timing));
+      }
   };
   double arcs[3] = {0, 0, 0}, final_sum[3] = {0, 0, 0};
   const auto timed_run = [&](int threads) {
@@ -143,6 +151,7 @@ Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, st
   for (int threads : {1, 2})
     m.on[threads] = {best[threads] / w.replicates, arcs[threads] / best[threads], final_sum[threads] / w.replicates,
                      gathers_per_second[threads]};
+  m.machine_speedup = mixes_per_second[2] / mixes_per_second[1];
   return m;
 }
 
@@ -248,32 +257,35 @@ int main(int argc, char** argv) {
   std::printf("wom %s (%s), preset %s, %s; load %.2f at start\n", kVersion, kGitCommit, preset.c_str(),
               bench::machine().c_str(), load_start);
   for (const auto& r : roof)
-    std::printf("roofline, %d thread(s): %.1f M random 4-byte gathers/s, sequential read %.2f GB/s (%llu MiB array)\n",
+    std::printf("roofline, %d thread(s): %.1f M random 4-byte gathers/s, sequential read %.2f GB/s (%llu MiB array), "
+                "%.0f M random mixes/s\n",
                 r.threads, r.gathers_per_second / 1e6, r.read_bytes_per_second / 1e9,
-                static_cast<unsigned long long>(r.array_bytes >> 20));
+                static_cast<unsigned long long>(r.array_bytes >> 20), r.mixes_per_second / 1e6);
   std::printf("graph build: BA n=%u m=5 %.3f s (%llu arcs); BA n=%u m=5 %.3f s\n", big.num_nodes(), build_big,
               static_cast<unsigned long long>(big.num_arcs()), small.num_nodes(), build_small);
   std::printf("timings: best of %d\n", repeats);
-  std::printf("%-42s %3s %8s %12s %9s %7s %7s %10s %7s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
-              "probe", "gather", "final", "speedup", "vs ref", "load");
+  std::printf("%-42s %3s %8s %12s %9s %7s %7s %10s %7s %6s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
+              "probe", "gather", "final", "speedup", "cpu x2", "vs ref", "load");
 
   std::vector<Figure> figures;
   for (const auto& w : workloads) {
     if (!only.empty() && w.name.find(only) == std::string::npos) continue;
-    const Measured m = measure(w, repeats, probe, probe_gathers / 4);
+    const Measured m = measure(w, repeats, probe, probe_gathers / 4, perf ? bench::kMixes : bench::kMixes / 16);
     const double ref_seconds = w.plain ? m.plain_seconds : w.reference_seconds, ref_final = m.plain_final;
     const double one_thread = m.on[1].seconds_per_replicate;
     for (int threads : {1, 2}) {
       const Timing& t = m.on[threads];
       Figure f{w.name, threads, w.replicates, t.seconds_per_replicate, t.arcs_per_second,
-               t.probe_gathers_per_second, t.arcs_per_second / t.probe_gathers_per_second, t.mean_final,
+               t.probe_gathers_per_second, m.machine_speedup, t.arcs_per_second / t.probe_gathers_per_second, t.mean_final,
                one_thread / t.seconds_per_replicate, ref_seconds, w.reference, ref_final, bench::load_average()};
       figures.push_back(f);
       char ref[32] = "";
       if (ref_seconds > 0) std::snprintf(ref, sizeof ref, "%.1fx", ref_seconds / f.seconds_per_replicate);
-      std::printf("%-42s %3d %8u %12.4g %9.1f %7.1f %6.0f%% %10.1f %7.2f %9s %6.2f\n", f.workload.c_str(), threads,
+      char machine[16] = "";  // the arithmetic's speed-up, on the 2-thread row beside the workload's
+      if (threads == 2) std::snprintf(machine, sizeof machine, "%.2f", f.machine_speedup);
+      std::printf("%-42s %3d %8u %12.4g %9.1f %7.1f %6.0f%% %10.1f %7.2f %6s %9s %6.2f\n", f.workload.c_str(), threads,
                   f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6, f.probe_gathers_per_second / 1e6,
-                  100 * f.gather_fraction, f.mean_final, f.speedup, ref, f.load);
+                  100 * f.gather_fraction, f.mean_final, f.speedup, machine, ref, f.load);
       std::fflush(stdout);
     }
     if (w.plain)
@@ -297,7 +309,8 @@ int main(int argc, char** argv) {
     j << bench::json_header("bench_diffusion", preset) << ",\n  \"repeats\": " << repeats << ",\n  \"roofline\": [";
     for (std::size_t i = 0; i < roof.size(); ++i)
       j << (i ? ", " : "") << "{\"threads\": " << roof[i].threads << ", \"gathers_per_second\": " << roof[i].gathers_per_second
-        << ", \"read_bytes_per_second\": " << roof[i].read_bytes_per_second << ", \"array_bytes\": " << roof[i].array_bytes << "}";
+        << ", \"read_bytes_per_second\": " << roof[i].read_bytes_per_second << ", \"mixes_per_second\": " << roof[i].mixes_per_second
+        << ", \"array_bytes\": " << roof[i].array_bytes << "}";
     j << "],\n  \"graph_build_seconds\": " << build_big << ",\n  \"peak_rss_bytes\": " << bench::peak_rss_bytes()
       << ",\n  \"graph_bytes_per_arc\": " << graph_bytes / arcs << ",\n  \"results\": [\n";
     for (std::size_t i = 0; i < figures.size(); ++i) {
@@ -305,7 +318,8 @@ int main(int argc, char** argv) {
       j << "    {\"workload\": \"" << f.workload << "\", \"threads\": " << f.threads << ", \"replicates\": " << f.replicates
         << ", \"seconds_per_replicate\": " << f.seconds_per_replicate << ", \"arcs_per_second\": " << f.arcs_per_second
         << ", \"probe_gathers_per_second\": " << f.probe_gathers_per_second << ", \"gather_fraction\": " << f.gather_fraction << ", \"mean_final_adopters\": " << f.mean_final
-        << ", \"speedup_over_1_thread\": " << f.speedup << ", \"reference\": \"" << f.reference
+        << ", \"speedup_over_1_thread\": " << f.speedup << ", \"machine_arithmetic_speedup\": " << f.machine_speedup
+        << ", \"reference\": \"" << f.reference
         << "\", \"reference_seconds_per_replicate\": " << f.reference_seconds
         << ", \"reference_mean_final\": " << f.reference_mean_final << ", \"load_average\": " << f.load << "}"
         << (i + 1 < figures.size() ? ",\n" : "\n");

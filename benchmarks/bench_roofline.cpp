@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The roofline probe (benchmarks/roofline.hpp): random 4-byte gathers per second from an
-// array far larger than the caches, and sequential read bandwidth, on 1 and 2 threads.
+// array far larger than the caches, sequential read bandwidth, and rounds of the engine's
+// random mix per second (arithmetic alone), on 1 and 2 threads.
 //
 //   bench_roofline [--preset small|perf] [--json FILE]
 
@@ -32,15 +33,20 @@ int main(int argc, char** argv) {
   for (int threads : {1, 2}) {
     const auto r = bench::measure_roofline(probe, threads);
     results.push_back(r);
-    std::printf("threads %d: %.1f M random 4-byte gathers/s, sequential read %.2f GB/s\n", threads,
-                r.gathers_per_second / 1e6, r.read_bytes_per_second / 1e9);
+    std::printf("threads %d: %.1f M random 4-byte gathers/s, sequential read %.2f GB/s, %.0f M random mixes/s\n",
+                threads, r.gathers_per_second / 1e6, r.read_bytes_per_second / 1e9, r.mixes_per_second / 1e6);
   }
+  std::printf("2-thread speed-up: gathers %.2f, sequential read %.2f, arithmetic %.2f\n",
+              results[1].gathers_per_second / results[0].gathers_per_second,
+              results[1].read_bytes_per_second / results[0].read_bytes_per_second,
+              results[1].mixes_per_second / results[0].mixes_per_second);
   if (!json_path.empty()) {
     std::ofstream j(json_path);
     j << bench::json_header("bench_roofline", preset) << ",\n  \"array_bytes\": " << bytes << ",\n  \"results\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i)
       j << "    {\"threads\": " << results[i].threads << ", \"gathers_per_second\": " << results[i].gathers_per_second
-        << ", \"read_bytes_per_second\": " << results[i].read_bytes_per_second << "}" << (i + 1 < results.size() ? ",\n" : "\n");
+        << ", \"read_bytes_per_second\": " << results[i].read_bytes_per_second
+        << ", \"mixes_per_second\": " << results[i].mixes_per_second << "}" << (i + 1 < results.size() ? ",\n" : "\n");
     j << "  ]\n}\n";
   }
   return 0;

@@ -5,7 +5,10 @@
 /// indices, as a CSR traversal reads heads sequentially and agent state at the heads), and
 /// sequential read bandwidth. Arrays are allocated on 2 MiB huge pages where the kernel
 /// allows (as the graph and the engine's state are), so the probe measures the memory
-/// system, not the page walker. Every figure is the best of `repeats` timings.
+/// system, not the page walker. Beside them, the machine's arithmetic: rounds of the engine's
+/// random mix per second, which touch no memory, so their 2-thread speed-up is the most any
+/// code can get from the second core at that moment. Every figure is the best of `repeats`
+/// timings.
 
 #include <sys/mman.h>
 
@@ -27,6 +30,7 @@ namespace wom::bench {
 struct Roofline {
   double gathers_per_second = 0;         ///< random 4-byte loads, all threads
   double read_bytes_per_second = 0;      ///< sequential read, all threads
+  double mixes_per_second = 0;           ///< rounds of the engine's random mix, all threads
   std::uint64_t array_bytes = 0;         ///< size of the gathered-from array
   int threads = 1;
 };
@@ -121,6 +125,20 @@ class RooflineProbe {
       keep(s0 + s1 + s2 + s3);
     });
   }
+  /// Seconds for `count` rounds of the engine's random mix (draw64, independent rounds, as a
+  /// replicate's draws are), split over `threads` threads.
+  double time_mixes(int threads, std::size_t count) {
+    return roofline_detail::timed(threads, [&](int t, int nt) {
+      const std::size_t b = count * t / nt, e = count * (t + 1) / nt;
+      std::uint64_t s = 0;
+      for (std::size_t i = b; i < e; ++i) s += draw64(0x5EED, i);
+      keep(s);
+    });
+  }
+  /// Rounds of the random mix per second with `threads` threads.
+  double mixes_per_second(int threads, std::size_t count) {
+    return static_cast<double>(count) / time_mixes(threads, count);
+  }
   /// Gathers per second with `threads` threads, over the first `count` gathers (all if 0).
   double gathers_per_second(int threads, std::size_t count = 0) {
     count = count == 0 ? gathers_ : std::min(count, gathers_);
@@ -136,6 +154,9 @@ class RooflineProbe {
   std::atomic<std::uint64_t> sink_{0};
 };
 
+/// Rounds of the random mix per timing: a twentieth of a second on one thread.
+inline constexpr std::size_t kMixes = std::size_t{1} << 25;
+
 /// Measures the limits with `threads` threads: each figure the best of `repeats` timings.
 inline Roofline measure_roofline(RooflineProbe& probe, int threads, int repeats = 3) {
   Roofline r;
@@ -145,6 +166,7 @@ inline Roofline measure_roofline(RooflineProbe& probe, int threads, int repeats 
   for (int rep = 0; rep < repeats; ++rep) {
     r.gathers_per_second = std::max(r.gathers_per_second, probe.gathers_per_second(threads));
     best_read = std::min(best_read, probe.time_read(threads));
+    r.mixes_per_second = std::max(r.mixes_per_second, probe.mixes_per_second(threads, kMixes));
   }
   r.read_bytes_per_second = static_cast<double>(r.array_bytes) / best_read;
   return r;

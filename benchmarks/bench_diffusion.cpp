@@ -231,22 +231,36 @@ int main(int argc, char** argv) {
   };
   const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10;
 
+  // How a workload runs: `model` on `graph` from `seeds`, with the options of each timing.
+  const auto runs = [](const Graph& graph, const auto& model, const SeedPlan& seeds) {
+    return [&graph, &model, &seeds](const EngineOptions& o) { return run_replicates(graph, model, seeds, o); };
+  };
+  const std::uint32_t lt_big_reps = perf ? 2000 : 40, small_reps = perf ? 40'000 : 200, sir_reps = perf ? 40 : 4;
+  const std::string python_sir = "event-driven Python library, 0.7 s";
   std::vector<Workload> workloads{
-      {"IC p=0.1, BA 1M, batch", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, Mode::kBatch, 1000, 0, {}, {}},
-      {"IC p=0.1, BA 1M, single run", &big, [&](const EngineOptions& o) { return run_replicates(big, ic01, seeds_big, o); }, big_reps, Mode::kSingleRun, 1000, 0, {}, {}},
-      {"LT 1/in-degree, BA 1M, batch", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, perf ? 2000u : 40u, Mode::kBatch, 1000, 0, {}, {}},
-      {"LT 1/in-degree, BA 1M, single run", &big_lt, [&](const EngineOptions& o) { return run_replicates(big_lt, lt, seeds_big, o); }, perf ? 2000u : 40u, Mode::kSingleRun, 1000, 0, {}, {}},
-      {"IC p=0.1, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ic01, seeds_small, o); }, perf ? 400u : 20u, Mode::kBatch, 1000, 8e-3, "compiled IC library, 8 ms", {}},
-      {"IC p=0.01, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ic001, seeds_small, o); }, perf ? 1'000'000u : 2000u, Mode::kBatch, 1000, 1.6e-6, "compiled IC library, 1.6 us", {}},
-      {"LT 1/in-degree, BA 100k", &small_lt, [&](const EngineOptions& o) { return run_replicates(small_lt, lt, seeds_small, o); }, perf ? 40'000u : 200u, Mode::kBatch, 1000, 75e-6, "75 us", {}},
-      {"FT phi=0.2, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, ft, seeds_small, o); }, perf ? 40'000u : 200u, Mode::kBatch, 1000, 1.8e-3, "1.8 ms", {}},
-      {"SIR b=0.05 g=0.2, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, sir, seeds_small, o); }, perf ? 40u : 4u, Mode::kBatch, 10000, 0.7, "event-driven Python library, 0.7 s", {}},
-      {"SIR b=0.05 g=0.2, BA 100k, single run", &small, [&](const EngineOptions& o) { return run_replicates(small, sir, seeds_small, o); }, perf ? 40u : 4u, Mode::kSingleRun, 10000, 0.7, "event-driven Python library, 0.7 s", {}},
-      {"CT-SIR b=0.05 g=0.2, BA 100k, 1 seed", &small, [&](const EngineOptions& o) { return run_replicates(small, ct_sir, seed_one, o); }, perf ? 40u : 4u, Mode::kBatch, 10000, 0.09, "C library, 0.09 s", {}},
-      {"Bass p=0.03 q=0.38, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, bass, seeds_small, o); }, bass_reps, Mode::kBatch, kBassSteps, 0, "plain serial",
+      {"IC p=0.1, BA 1M, batch", &big, runs(big, ic01, seeds_big), big_reps, Mode::kBatch, 1000, 0, {}, {}},
+      {"IC p=0.1, BA 1M, single run", &big, runs(big, ic01, seeds_big), big_reps, Mode::kSingleRun, 1000, 0, {}, {}},
+      {"LT 1/in-degree, BA 1M, batch", &big_lt, runs(big_lt, lt, seeds_big), lt_big_reps, Mode::kBatch, 1000, 0, {}, {}},
+      {"LT 1/in-degree, BA 1M, single run", &big_lt, runs(big_lt, lt, seeds_big), lt_big_reps, Mode::kSingleRun, 1000,
+       0, {}, {}},
+      {"IC p=0.1, BA 100k", &small, runs(small, ic01, seeds_small), perf ? 400u : 20u, Mode::kBatch, 1000, 8e-3,
+       "compiled IC library, 8 ms", {}},
+      {"IC p=0.01, BA 100k", &small, runs(small, ic001, seeds_small), perf ? 1'000'000u : 2000u, Mode::kBatch, 1000,
+       1.6e-6, "compiled IC library, 1.6 us", {}},
+      {"LT 1/in-degree, BA 100k", &small_lt, runs(small_lt, lt, seeds_small), small_reps, Mode::kBatch, 1000, 75e-6,
+       "75 us", {}},
+      {"FT phi=0.2, BA 100k", &small, runs(small, ft, seeds_small), small_reps, Mode::kBatch, 1000, 1.8e-3, "1.8 ms", {}},
+      {"SIR b=0.05 g=0.2, BA 100k", &small, runs(small, sir, seeds_small), sir_reps, Mode::kBatch, 10000, 0.7,
+       python_sir, {}},
+      {"SIR b=0.05 g=0.2, BA 100k, single run", &small, runs(small, sir, seeds_small), sir_reps, Mode::kSingleRun, 10000,
+       0.7, python_sir, {}},
+      {"CT-SIR b=0.05 g=0.2, BA 100k, 1 seed", &small, runs(small, ct_sir, seed_one), sir_reps, Mode::kBatch, 10000,
+       0.09, "C library, 0.09 s", {}},
+      {"Bass p=0.03 q=0.38, BA 100k", &small, runs(small, bass, seeds_small), bass_reps, Mode::kBatch, kBassSteps, 0,
+       "plain serial",
        plain(bass_reps, [&](std::mt19937_64& rng) { return bench::plain_bass(adj, kBassP, kBassQ, 10, kBassSteps, rng); })},
-      {"Rumour random-sequential, BA 100k", &small, [&](const EngineOptions& o) { return run_replicates(small, rumour, seeds_small, o); }, rumour_reps, Mode::kBatch, 100000, 0, "plain serial",
-       plain(rumour_reps, [&](std::mt19937_64& rng) { return bench::plain_rumour(adj, 10, rng); })},
+      {"Rumour random-sequential, BA 100k", &small, runs(small, rumour, seeds_small), rumour_reps, Mode::kBatch, 100000,
+       0, "plain serial", plain(rumour_reps, [&](std::mt19937_64& rng) { return bench::plain_rumour(adj, 10, rng); })},
   };
   if (!perf)
     for (auto& w : workloads) {

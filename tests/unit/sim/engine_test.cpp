@@ -71,6 +71,18 @@ TEST_CASE("seed plans") {
     CHECK(std::adjacent_find(a.begin(), a.end()) == a.end());
     CHECK(a.size() == 30);
   }
+  SUBCASE("the small-set path stays distinct when nearly every draw repeats one") {
+    const Graph small = path_graph(70);  // 64 of 70: the most the small-set path draws
+    const SeedPlan plan(small, {{"random", 64, {}}});
+    std::vector<NodeId> a;
+    for (std::uint32_t r = 0; r < 200; ++r) {
+      a.clear();
+      plan.seeds_for(9, r, a);
+      std::sort(a.begin(), a.end());
+      REQUIRE(std::adjacent_find(a.begin(), a.end()) == a.end());
+      REQUIRE(a.size() == 64);
+    }
+  }
   SUBCASE("random seeds above the small-set path are distinct too") {
     const SeedPlan plan(g, {{"random", 100, {}}});
     std::vector<NodeId> a;
@@ -151,4 +163,41 @@ TEST_CASE("each replicate's row depends only on (seed, replicate)") {
   run_replicate(g, ic, plan, opt, 1, state, workspace, buf, counts, one);
   run_replicate(g, ic, plan, opt, 4, state, workspace, buf, counts, one);
   for (Step t = 0; t <= opt.steps; ++t) CHECK(one.cumulative_adopters[one.at(4, t)] == all.cumulative_adopters[all.at(4, t)]);
+}
+
+TEST_CASE("step counts: a replicate's rows start at zero whatever the last one wrote") {
+  StepCounts counts;
+  counts.clear(3, 2);
+  for (int t = 0; t < 12; ++t) {  // past the first growth (8 rows)
+    counts.push(1, 2, 3);
+    counts.last_adoptions()[1] = 5;
+    counts.last_exposures()[2] = 7;
+    counts.last_spend()[0] = -4;
+    counts.last_layer_adoptions()[1] = 9;
+  }
+  const auto all_zero = [&] {
+    for (const auto x : counts.channel_adoptions()) CHECK(x == 0);
+    for (const auto x : counts.channel_exposures()) CHECK(x == 0);
+    for (const auto x : counts.channel_spend()) CHECK(x == 0);
+    for (const auto x : counts.layer_adoptions()) CHECK(x == 0);
+  };
+  SUBCASE("the next replicate, same widths") {
+    counts.clear(3, 2);
+    for (int t = 0; t < 14; ++t) counts.push(0, 0, 0);
+    CHECK(counts.steps() == 14);
+    all_zero();
+  }
+  SUBCASE("a step dropped and opened again") {
+    counts.pop();
+    counts.push(0, 0, 0);
+    CHECK(counts.channel_adoptions()[11 * 3 + 1] == 0);
+    CHECK(counts.layer_adoptions()[11 * 2 + 1] == 0);
+    CHECK(counts.channel_adoptions()[10 * 3 + 1] == 5);  // the steps before keep their figures
+  }
+  SUBCASE("the next replicate, other widths") {
+    counts.clear(5, 1);
+    for (int t = 0; t < 3; ++t) counts.push(0, 0, 0);
+    CHECK(counts.channel_adoptions().size() == 15);
+    all_zero();
+  }
 }

@@ -38,7 +38,12 @@ class FractionalThreshold {
 
   /// @param graph the network it will run on (its in-degrees are the denominators).
   /// @throws InputError on an implicit complete graph.
-  FractionalThreshold(Distribution threshold, const Graph& graph) : threshold_(threshold), in_degree_(graph) {
+  FractionalThreshold(Distribution threshold, const Graph& graph)
+      : threshold_(threshold),
+        constant_fraction_(threshold.kind == Distribution::Kind::kConstant
+                               ? neighbour_count::fraction_fixed(threshold.value)
+                               : kDrawn),
+        in_degree_(graph) {
     neighbour_count::require_arcs(graph, "fractional_threshold");
   }
 
@@ -53,9 +58,12 @@ class FractionalThreshold {
 
   /// Adopted in-neighbours v needs, a pure function of (seed, replicate, v).
   [[nodiscard]] std::uint32_t need_of(const Replicate& rep, const Graph& g, NodeId v) const {
-    CounterEngine engine(derive(rep.threshold_key, v));
-    const double phi = threshold_.sample(engine);
-    return neighbour_count::need_for_fraction(neighbour_count::fraction_fixed(phi), in_degree_(g, v));
+    std::uint64_t fraction = constant_fraction_;
+    if (fraction == kDrawn) {
+      CounterEngine engine(derive(rep.threshold_key, v));
+      fraction = neighbour_count::fraction_fixed(threshold_.sample(engine));
+    }
+    return neighbour_count::need_for_fraction(fraction, in_degree_(g, v));
   }
 
   template <bool kParallel, class Ctx>
@@ -95,7 +103,10 @@ class FractionalThreshold {
         ctx.state, head, [&](NodeId v) { return need_of(ctx.replicate, ctx.graph, v); });
   }
 
+  /// constant_fraction_ when φ is drawn per agent (fraction_fixed() never exceeds 2^34).
+  static constexpr std::uint64_t kDrawn = ~std::uint64_t{0};
   Distribution threshold_;
+  std::uint64_t constant_fraction_;  ///< Φ of a constant φ, computed once; else kDrawn
   InDegrees in_degree_;
 };
 

@@ -127,3 +127,39 @@ TEST_CASE("fractional threshold: the integer test is exact at the boundary") {
     CHECK((r.adoption_step[0] == 1) == centre_adopts);
   }
 }
+
+TEST_CASE("fractional threshold: thresholds drawn per agent tip in proportion to the distribution") {
+  // Agent 0 has in-neighbours 1-4 and agent 1 is the seed, so at step 1 agent 0 has 1 of 4
+  // adopted neighbours and adopts iff its φ <= 1/4: P = (1/4 - low) / (high - low) for φ
+  // uniform on [low, high]. If it adopts, agents 2-4 (1 in-neighbour each, φ <= 1) follow, so
+  // a replicate ends with 5 adopters or 1. Per-agent draws are independent across
+  // replicates, so the count of 5s is binomial(R, P); tolerance 5 SD. A second graph's centre
+  // with 2 of 5 neighbours seeded checks the bound at 2/5 for the same draws' distribution.
+  const std::uint32_t replicates = test::scaled<std::uint32_t>(20'000, 200'000);
+  for (const auto& [low, high, leaves, seeded] :
+       std::vector<std::tuple<double, double, NodeId, std::uint64_t>>{{0.1, 0.5, 4, 1}, {0.0, 1.0, 5, 2}}) {
+    EdgeBuffer e;
+    for (NodeId v = 1; v <= leaves; ++v) e.add(0, v);
+    const Graph g = Graph::from_edges(leaves + 1, std::move(e), false);
+    std::vector<std::uint64_t> seeds;
+    for (std::uint64_t v = 1; v <= seeded; ++v) seeds.push_back(v);
+    EngineOptions opt;
+    opt.steps = 5;
+    opt.replicates = replicates;
+    opt.seed = 31;
+    opt.record_series = false;
+    const FractionalThreshold model(Distribution{Distribution::Kind::kUniform, 0.0, low, high}, g);
+    const RunResult r = run_replicates(g, model, SeedPlan(g, {{"explicit", 0, seeds}}), opt);
+    double tipped = 0;
+    for (const auto& s : r.summaries) {
+      REQUIRE((s.final_adopters == seeded || s.final_adopters == leaves + 1));
+      tipped += s.final_adopters == leaves + 1;
+    }
+    const double fraction = static_cast<double>(seeded) / leaves;
+    const double p = (fraction - low) / (high - low);
+    check_row({"fractional_threshold",
+               "P(centre tips), φ uniform(" + fmt(low) + ", " + fmt(high) + "), " + std::to_string(seeded) + " of " +
+                   std::to_string(leaves) + " in-neighbours adopted, R = " + std::to_string(replicates),
+               p, tipped / replicates, 5 * std::sqrt(p * (1 - p) / replicates), "5 SD of binomial(R, P)"});
+  }
+}

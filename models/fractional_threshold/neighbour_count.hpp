@@ -24,7 +24,7 @@ namespace wom::neighbour_count {
 /// hair above 2/5, but floor(0.4·2^32)/2^32 is not), while a fraction below f passes only if
 /// it is within 2^-32 of it, which takes a degree above 65536.
 [[nodiscard]] inline std::uint64_t fraction_fixed(double f) {
-  // f·2^32 is exact, as ldexp(f, 32) is, without ldexp's call into libm (a fifth of a
+  // f·2^32 is exact, as ldexp(f, 32) is, without ldexp's call into libm (a sixth of a
   // fractional threshold replicate, which computes this on each agent's first exposure).
   return static_cast<std::uint64_t>(std::clamp(std::floor(f * 0x1p32), 0.0, 0x1p34));
 }

@@ -11,10 +11,12 @@
 // independent cascade 8 ms per run at p = 0.1 and 1.6 µs at p = 0.01 (a compiled IC library);
 // linear threshold, uniform(0,1) thresholds and 1/in-degree weights, 75 µs; fractional
 // threshold φ = 0.2, 1.8 ms; discrete SIR β = 0.05, γ = 0.2, 0.7 s (an event-driven Python
-// library); continuous-time SIR from one seed, 0.09 s (a C library). Bass and the rumour are
-// timed against plain serial implementations (benchmarks/reference_models.hpp) run here.
+// library); continuous-time SIR from one seed, 0.09 s (a C library). Bass, the rumour, complex
+// contagion and SIS are timed against plain serial implementations
+// (benchmarks/reference_models.hpp) run here.
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -31,11 +33,13 @@
 #include "benchmarks/reference_models.hpp"
 #include "benchmarks/roofline.hpp"
 #include "models/bass/bass.hpp"
+#include "models/complex_contagion/complex_contagion.hpp"
 #include "models/fractional_threshold/fractional_threshold.hpp"
 #include "models/independent_cascade/independent_cascade.hpp"
 #include "models/linear_threshold/linear_threshold.hpp"
 #include "models/rumour/rumour.hpp"
 #include "models/sir/sir.hpp"
+#include "models/sis/sis.hpp"
 #include "sim/engine.hpp"
 #include "sim/network/generators.hpp"
 #include "sim/network/trust.hpp"
@@ -55,11 +59,12 @@ struct Figure {
   double machine_speedup;    // the probe's arithmetic, 2 threads over 1, timed next to this workload
   double gather_fraction;    // arcs/s over probe_gathers_per_second
   double mean_final;
-  double speedup;            // over 1 thread
+  double speedup;            // over 1 thread: best time over best time
   double reference_seconds;  // per replicate, 0 = none
   std::string reference;
   double reference_mean_final = -1;
   double load;
+  double paired_median = 0, paired_min = 0, paired_max = 0;  // over 1 thread, per repeat (2-thread rows)
 };
 
 enum class Mode { kBatch, kSingleRun };
@@ -86,6 +91,7 @@ struct Measured {
   Timing on[3];  // indexed by threads
   double plain_seconds = 0, plain_final = -1;
   double machine_speedup = 0;  // the probe's arithmetic, 2 threads over 1
+  std::vector<double> paired;  // each repeat's 1-thread time over its 2-thread time, ascending
 };
 
 /// Best of `repeats` timings of `w` on 1 and on 2 threads and of its plain reference, taken in
@@ -99,7 +105,10 @@ struct Measured {
 /// after it. The probe's arithmetic (`mixes_per_timing` rounds of the random mix, no memory)
 /// is timed with it: its 2-thread speed-up is what the VM's second core gave at that moment,
 /// read beside the workload's (a pure arithmetic loop reads 1.1-2.3 here from one timing to
-/// the next).
+/// the next). Each repeat's two timings are also a pair, taken back to back (1 then 2 threads
+/// in even repeats, 2 then 1 in odd ones, so a steady drift favours neither): the ratio of a
+/// pair compares the thread counts at one state of the VM, while the ratio of the bests may
+/// set one side's fast spell against the other's slow one.
 Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, std::size_t gathers_per_timing,
                  std::size_t mixes_per_timing) {
   EngineOptions opt;
@@ -144,8 +153,12 @@ Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, st
       plain_best = std::min(plain_best, seconds);
       m.plain_final = final_mean;
     }
-    for (int threads : {1, 2}) best[threads] = std::min(best[threads], timed_run(threads));
+    double seconds[3];
+    for (int threads : rep % 2 ? std::array{2, 1} : std::array{1, 2}) seconds[threads] = timed_run(threads);
+    for (int threads : {1, 2}) best[threads] = std::min(best[threads], seconds[threads]);
+    m.paired.push_back(seconds[1] / seconds[2]);
   }
+  std::sort(m.paired.begin(), m.paired.end());
   time_probe();
   if (w.plain) m.plain_seconds = plain_best;
   for (int threads : {1, 2})
@@ -207,6 +220,7 @@ int main(int argc, char** argv) {
   const SeedPlan seeds_big(big, {{"random", 10, {}}});
   const SeedPlan seeds_small(small, {{"random", 10, {}}});
   const SeedPlan seed_one(small, {{"random", 1, {}}});
+  const SeedPlan seeds_hundred(small, {{"random", 100, {}}});
   const IndependentCascade ic01(0.1), ic001(0.01);
   const LinearThreshold lt(Distribution{Distribution::Kind::kUniform, 0.0, 0.0, 1.0});
   const FractionalThreshold ft(Distribution{Distribution::Kind::kConstant, 0.2}, small);
@@ -216,6 +230,15 @@ int main(int argc, char** argv) {
   constexpr Step kBassSteps = 40;
   const Bass bass(kBassP, kBassQ, 1.0, Bass::Form::kHazard, small);
   const Rumour rumour(Rumour::Update::kRandomSequential);
+  // Complex contagion from 100 seeds: two adopted neighbours tip an agent, and the cascade
+  // takes the whole graph in 7-8 steps in every replicate (from 10 seeds it stops at step 1-2
+  // in most replicates and takes the graph in a few).
+  constexpr std::uint32_t kSources = 2;
+  const ComplexContagion cc({kSources, 0.0, 0}, small), cc_window({kSources, 0.0, 3}, small);
+  // SIS never ends by itself above its threshold: 100 steps, the prevalence endemic by then.
+  constexpr double kSisBeta = 0.05, kSisGamma = 0.2;
+  constexpr Step kSisSteps = 100;
+  const DiscreteSis sis(kSisBeta, kSisGamma);
   const auto adj = bench::adjacency(small);
 
   const std::uint32_t big_reps = perf ? 20 : 4;
@@ -229,7 +252,11 @@ int main(int argc, char** argv) {
       return {(now_s() - start) / reps, sum / reps};
     };
   };
-  const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10;
+  // Replicates per timing: a tenth of a second or more on one thread (SIS: two seconds). The
+  // plain references run fewer where they take seconds.
+  const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10, cc_reps = perf ? 200 : 10,
+                      cc_window_reps = perf ? 50 : 10, cc_plain_reps = perf ? 40 : 10, sis_reps = perf ? 4 : 2,
+                      sis_plain_reps = 2;
 
   // How a workload runs: `model` on `graph` from `seeds`, with the options of each timing.
   const auto runs = [](const Graph& graph, const auto& model, const SeedPlan& seeds) {
@@ -261,6 +288,16 @@ int main(int argc, char** argv) {
        plain(bass_reps, [&](std::mt19937_64& rng) { return bench::plain_bass(adj, kBassP, kBassQ, 10, kBassSteps, rng); })},
       {"Rumour random-sequential, BA 100k", &small, runs(small, rumour, seeds_small), rumour_reps, Mode::kBatch, 100000,
        0, "plain serial", plain(rumour_reps, [&](std::mt19937_64& rng) { return bench::plain_rumour(adj, 10, rng); })},
+      {"CC k=2, BA 100k, 100 seeds", &small, runs(small, cc, seeds_hundred), cc_reps, Mode::kBatch, 1000, 0,
+       "plain serial",
+       plain(cc_plain_reps,
+             [&](std::mt19937_64& rng) { return bench::plain_complex_contagion(adj, kSources, 100, rng); })},
+      {"CC k=2 window 3, BA 100k, 100 seeds", &small, runs(small, cc_window, seeds_hundred), cc_window_reps,
+       Mode::kBatch, 1000, 0, {}, {}},
+      {"SIS b=0.05 g=0.2, BA 100k, 100 steps", &small, runs(small, sis, seeds_small), sis_reps, Mode::kBatch, kSisSteps,
+       0, "plain serial", plain(sis_plain_reps, [&](std::mt19937_64& rng) {
+         return bench::plain_sis(adj, kSisBeta, kSisGamma, 10, kSisSteps, rng);
+       })},
   };
   if (!perf)
     for (auto& w : workloads) {
@@ -277,9 +314,10 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(r.array_bytes >> 20), r.mixes_per_second / 1e6);
   std::printf("graph build: BA n=%u m=5 %.3f s (%llu arcs); BA n=%u m=5 %.3f s\n", big.num_nodes(), build_big,
               static_cast<unsigned long long>(big.num_arcs()), small.num_nodes(), build_small);
-  std::printf("timings: best of %d\n", repeats);
-  std::printf("%-42s %3s %8s %12s %9s %7s %7s %10s %7s %6s %9s %6s\n", "workload", "thr", "reps", "s/replicate", "Marcs/s",
-              "probe", "gather", "final", "speedup", "cpu x2", "vs ref", "load");
+  std::printf("timings: best of %d; paired speedup: each repeat's 1-thread time over its 2-thread time taken next to "
+              "it, median (lowest-highest)\n", repeats);
+  std::printf("%-42s %3s %8s %12s %9s %7s %7s %10s %7s %18s %6s %9s %6s\n", "workload", "thr", "reps", "s/replicate",
+              "Marcs/s", "probe", "gather", "final", "speedup", "paired speedup", "cpu x2", "vs ref", "load");
 
   std::vector<Figure> figures;
   for (const auto& w : workloads) {
@@ -292,14 +330,25 @@ int main(int argc, char** argv) {
       Figure f{w.name, threads, w.replicates, t.seconds_per_replicate, t.arcs_per_second,
                t.probe_gathers_per_second, m.machine_speedup, t.arcs_per_second / t.probe_gathers_per_second, t.mean_final,
                one_thread / t.seconds_per_replicate, ref_seconds, w.reference, ref_final, bench::load_average()};
+      if (threads == 2) {
+        const auto& r = m.paired;
+        f.paired_median = (r[(r.size() - 1) / 2] + r[r.size() / 2]) / 2;
+        f.paired_min = r.front();
+        f.paired_max = r.back();
+      }
       figures.push_back(f);
       char ref[32] = "";
       if (ref_seconds > 0) std::snprintf(ref, sizeof ref, "%.1fx", ref_seconds / f.seconds_per_replicate);
       char machine[16] = "";  // the arithmetic's speed-up, on the 2-thread row beside the workload's
-      if (threads == 2) std::snprintf(machine, sizeof machine, "%.2f", f.machine_speedup);
-      std::printf("%-42s %3d %8u %12.4g %9.1f %7.1f %6.0f%% %10.1f %7.2f %6s %9s %6.2f\n", f.workload.c_str(), threads,
-                  f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6, f.probe_gathers_per_second / 1e6,
-                  100 * f.gather_fraction, f.mean_final, f.speedup, machine, ref, f.load);
+      char paired[32] = "";  // the pairs' speed-ups: median (lowest-highest)
+      if (threads == 2) {
+        std::snprintf(machine, sizeof machine, "%.2f", f.machine_speedup);
+        std::snprintf(paired, sizeof paired, "%.2f (%.2f-%.2f)", f.paired_median, f.paired_min, f.paired_max);
+      }
+      std::printf("%-42s %3d %8u %12.4g %9.1f %7.1f %6.0f%% %10.1f %7.2f %18s %6s %9s %6.2f\n", f.workload.c_str(),
+                  threads, f.replicates, f.seconds_per_replicate, f.arcs_per_second / 1e6,
+                  f.probe_gathers_per_second / 1e6, 100 * f.gather_fraction, f.mean_final, f.speedup, paired, machine,
+                  ref, f.load);
       std::fflush(stdout);
     }
     if (w.plain)
@@ -332,7 +381,9 @@ int main(int argc, char** argv) {
       j << "    {\"workload\": \"" << f.workload << "\", \"threads\": " << f.threads << ", \"replicates\": " << f.replicates
         << ", \"seconds_per_replicate\": " << f.seconds_per_replicate << ", \"arcs_per_second\": " << f.arcs_per_second
         << ", \"probe_gathers_per_second\": " << f.probe_gathers_per_second << ", \"gather_fraction\": " << f.gather_fraction << ", \"mean_final_adopters\": " << f.mean_final
-        << ", \"speedup_over_1_thread\": " << f.speedup << ", \"machine_arithmetic_speedup\": " << f.machine_speedup
+        << ", \"speedup_over_1_thread\": " << f.speedup << ", \"paired_speedup_median\": " << f.paired_median
+        << ", \"paired_speedup_min\": " << f.paired_min << ", \"paired_speedup_max\": " << f.paired_max
+        << ", \"machine_arithmetic_speedup\": " << f.machine_speedup
         << ", \"reference\": \"" << f.reference
         << "\", \"reference_seconds_per_replicate\": " << f.reference_seconds
         << ", \"reference_mean_final\": " << f.reference_mean_final << ", \"load_average\": " << f.load << "}"

@@ -263,18 +263,19 @@ class DiscreteEpidemic {
   template <bool kParallel, class Ctx>
   std::uint64_t transmit(const Ctx& ctx, std::uint64_t key, std::size_t begin, std::size_t end) const {
     const Graph& g = ctx.graph;
-    const auto& ws = *ctx.workspace;
     Infector<kParallel> infect(ctx);
     std::uint64_t arcs = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const NodeId u = ws.infected[i];
+    // The infected are scattered over the graph, so each one's offsets and arcs are misses:
+    // fetched ahead, they overlap (SIS on BA 100k, 100 steps: 0.48-0.55 s a run without,
+    // 0.23-0.26 s with; SIR 0.035-0.041 s, 0.019-0.020 s).
+    detail::for_each_prefetched(g, ctx.workspace->infected.data(), begin, end, [&](const NodeId u) {
       const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
       arcs += ae - ab;
       for (ArcId a = ab; a < ae; ++a) {
         if ((draw64(key, a) >> 11) >= beta53_) continue;  // decide before touching the head
         infect(g.head(a));
       }
-    }
+    });
     return arcs;
   }
 

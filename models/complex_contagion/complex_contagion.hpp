@@ -168,8 +168,7 @@ class ComplexContagion {
     AgentList::Sink<kParallel> out(ctx.workspace->candidates);
     const auto t = static_cast<std::uint32_t>(ctx.step);
     std::uint64_t arcs = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const NodeId u = s.adopters[i];
+    detail::for_each_prefetched(g, s.adopters.data(), begin, end, [&](const NodeId u) {
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
         if (s.adopted_at[v] != kNever) continue;  // nobody adopts during marking
@@ -181,7 +180,7 @@ class ComplexContagion {
         if (old == 0) s.template touch<kParallel>(v);
         out.push(v);
       }
-    }
+    });
     return arcs;
   }
 
@@ -191,8 +190,7 @@ class ComplexContagion {
     ReplicateState& s = ctx.state;
     detail::AdopterSink<kParallel> sink(s);
     const Step t = ctx.step, from = t - params_.window;
-    for (std::size_t i = begin; i < end; ++i) {
-      const NodeId v = ctx.workspace->candidates[i];
+    detail::for_each_prefetched(in_.rows(g), ctx.workspace->candidates.data(), begin, end, [&](const NodeId v) {
       const std::uint32_t need = need_of(g, v);
       std::uint32_t count = 0;
       for (const NodeId u : in_.tails_of(g, v)) {
@@ -202,7 +200,7 @@ class ComplexContagion {
         if (at != kNever && at >= from && at < t && ++count >= need) break;
       }
       if (count >= need && detail::claim<kParallel>(s, v, t)) sink.push(v);
-    }
+    });
   }
 
   Params params_;

@@ -77,6 +77,28 @@ class InNeighbours {
     return {tails_.data() + offsets_[v], tails_.data() + offsets_[v + 1]};
   }
 
+  /// The rows tails_of reads, for detail::for_each_prefetched: v's offsets, then (once they
+  /// have arrived) the first and last of its tails.
+  class Rows {
+   public:
+    Rows(const Graph& g, const InNeighbours& in) : g_(g), in_(in) {}
+    void prefetch_offsets(NodeId v) const noexcept {
+      if (in_.offsets_.empty()) g_.prefetch_offsets(v);
+      else prefetch(in_.offsets_.data() + v);
+    }
+    void prefetch_arcs(NodeId v) const noexcept {
+      if (in_.offsets_.empty()) return g_.prefetch_heads(v);
+      const ArcId a = in_.offsets_[v], e = in_.offsets_[v + 1];
+      prefetch(in_.tails_.data() + a);
+      prefetch(in_.tails_.data() + (e - (e > a)));
+    }
+
+   private:
+    const Graph& g_;
+    const InNeighbours& in_;
+  };
+  [[nodiscard]] Rows rows(const Graph& g) const noexcept { return {g, *this}; }
+
  private:
   std::vector<ArcId> offsets_;
   std::vector<NodeId> tails_;

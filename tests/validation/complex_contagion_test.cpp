@@ -116,3 +116,27 @@ TEST_CASE("complex contagion: the reinforcement window") {
   const RunResult r = run_replicates(g, ComplexContagion({2, 0.0, 0}, g), seeds, opt);
   CHECK(r.summaries[0].final_adopters == 1);
 }
+
+TEST_CASE("complex contagion: a window reaching back past the first step counts as no window, on directed graphs") {
+  // On a directed graph the window counts in-neighbours through the in-neighbour index (the
+  // no-window count is pushed along out-arcs instead), so the two paths share nothing but the
+  // rule: with W at least the run's length every adopted in-neighbour is in the window, and
+  // the adoption steps must agree agent for agent. G(n, p) with mean in-degree 6, the need a
+  // fraction 0.2 of each agent's in-degree (1 below in-degree 6, 2 from 6 to 10), 40 random
+  // seeds: each cascade reaches 2,989-2,991 of the 3,000 agents in 7-8 steps (checked below,
+  // so the comparison is not of empty runs).
+  const Graph g = gnp_graph(3000, 6.0 / 3000, true, 77);
+  REQUIRE(g.directed());
+  EngineOptions opt;
+  opt.steps = 200;
+  opt.replicates = 8;
+  opt.record_adoption_steps = true;
+  const SeedPlan seeds(g, {{"random", 40, {}}});
+  const RunResult pushed = run_replicates(g, ComplexContagion({2, 0.2, 0}, g), seeds, opt);
+  const RunResult pulled = run_replicates(g, ComplexContagion({2, 0.2, opt.steps + 1}, g), seeds, opt);
+  CHECK(pushed.adoption_step == pulled.adoption_step);
+  for (const auto& s : pushed.summaries) CHECK(s.final_adopters > 1000);
+  // A window of one step is a different rule, and gives different steps.
+  const RunResult one = run_replicates(g, ComplexContagion({2, 0.2, 1}, g), seeds, opt);
+  CHECK(one.adoption_step != pushed.adoption_step);
+}

@@ -69,6 +69,11 @@ struct Figure {
 
 enum class Mode { kBatch, kSingleRun };
 
+struct PlainTiming {
+  double seconds_per_replicate, mean_final;
+  std::uint32_t replicates;
+};
+
 struct Workload {
   std::string name;
   const Graph* graph;
@@ -78,8 +83,8 @@ struct Workload {
   Step steps;
   double reference_seconds = 0;  // external, per replicate
   std::string reference;
-  /// A plain serial reference run here instead: returns {seconds per replicate, mean final}.
-  std::function<std::pair<double, double>()> plain;
+  /// A plain serial reference run here instead: one timing of its replicates.
+  std::function<PlainTiming()> plain;
 };
 
 struct Timing {
@@ -90,6 +95,7 @@ struct Timing {
 struct Measured {
   Timing on[3];  // indexed by threads
   double plain_seconds = 0, plain_final = -1;
+  std::uint32_t plain_replicates = 0;
   double machine_speedup = 0;  // the probe's arithmetic, 2 threads over 1
   std::vector<double> paired;  // each repeat's 1-thread time over its 2-thread time, ascending
 };
@@ -149,9 +155,10 @@ Measured measure(const Workload& w, int repeats, bench::RooflineProbe& probe, st
   Measured m;
   for (int rep = 0; rep < repeats; ++rep) {
     if (w.plain) {
-      const auto [seconds, final_mean] = w.plain();
-      plain_best = std::min(plain_best, seconds);
-      m.plain_final = final_mean;
+      const PlainTiming p = w.plain();
+      plain_best = std::min(plain_best, p.seconds_per_replicate);
+      m.plain_final = p.mean_final;
+      m.plain_replicates = p.replicates;
     }
     double seconds[3];
     for (int threads : rep % 2 ? std::array{2, 1} : std::array{1, 2}) seconds[threads] = timed_run(threads);
@@ -242,14 +249,14 @@ int main(int argc, char** argv) {
   const auto adj = bench::adjacency(small);
 
   const std::uint32_t big_reps = perf ? 20 : 4;
-  // One timing of `reps` runs of a plain reference: {seconds per run, mean final size}.
+  // One timing of `reps` runs of a plain reference.
   const auto plain = [](std::uint32_t reps, auto&& one) {
-    return [reps, one]() -> std::pair<double, double> {
+    return [reps, one]() -> PlainTiming {
       std::mt19937_64 rng(12345);
       double sum = 0;
       const double start = now_s();
       for (std::uint32_t r = 0; r < reps; ++r) sum += static_cast<double>(one(rng).final_size);
-      return {(now_s() - start) / reps, sum / reps};
+      return {(now_s() - start) / reps, sum / reps, reps};
     };
   };
   // Replicates per timing: a tenth of a second or more on one thread (SIS: two seconds). The
@@ -353,7 +360,7 @@ int main(int argc, char** argv) {
     }
     if (w.plain)
       std::printf("%-42s %3d %8u %12.4g %9s %7s %7s %10.1f\n", ("  plain serial " + w.name.substr(0, w.name.find(','))).c_str(),
-                  1, w.replicates, ref_seconds, "", "", "", ref_final);
+                  1, m.plain_replicates, ref_seconds, "", "", "", ref_final);
   }
   // Memory: graph plus one running replicate's state, against 8 B/arc + 32 B/agent.
   const double arcs = static_cast<double>(big_lt.num_arcs()), agents = big_lt.num_nodes();

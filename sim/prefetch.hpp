@@ -2,6 +2,8 @@
 #pragma once
 /// @file A cache hint the optimiser keeps.
 
+#include <cstddef>
+
 namespace wom {
 
 /// Asks for the cache line holding `p` (read or write), without waiting for it.
@@ -16,6 +18,15 @@ inline void prefetch(const void* p) noexcept {
 #else
   __builtin_prefetch(p);
 #endif
+}
+
+/// Asks for the first and the last cache line of the row column[begin, end) of a CSR array:
+/// a row of ten 4-byte entries straddles two lines more often than not, and the lines between,
+/// in long rows, are read in order. An empty row asks for its first entry's line.
+template <class T>
+inline void prefetch_row(const T* column, std::size_t begin, std::size_t end) noexcept {
+  prefetch(column + begin);
+  prefetch(column + (end - (end > begin)));
 }
 
 }  // namespace wom

@@ -176,14 +176,9 @@ class Bass {
   static std::uint64_t count(const Graph& g, const ReplicateState& s, std::uint32_t* adopted_in, std::size_t begin,
                              std::size_t end) {
     std::uint64_t arcs = 0;
-    const NodeId* adopters = s.adopters.data();
     // Each adopter's arcs are a cache miss away (the adopters are scattered over the graph):
-    // its offsets are fetched 16 adopters ahead and its heads 8 ahead, so misses overlap.
-    constexpr std::size_t kOffsetsAhead = 16, kHeadsAhead = 8;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (i + kOffsetsAhead < end) g.prefetch_offsets(adopters[i + kOffsetsAhead]);
-      if (i + kHeadsAhead < end) g.prefetch_heads(adopters[i + kHeadsAhead]);
-      const NodeId u = adopters[i];
+    // they are fetched ahead, so misses overlap.
+    detail::for_each_prefetched(HeadRows(g), s.adopters.data(), begin, end, [&](const NodeId u) {
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
         if constexpr (kParallel) {
@@ -192,7 +187,7 @@ class Bass {
           ++adopted_in[v];
         }
       }
-    }
+    });
     return arcs;
   }
 

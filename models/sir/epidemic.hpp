@@ -280,7 +280,7 @@ class DiscreteEpidemic {
     constexpr std::size_t kRing = 8;
     NodeId ring[kRing];
     std::size_t fired = 0, applied = 0;
-    detail::for_each_prefetched(g, ctx.workspace->infected.data(), begin, end, [&](const NodeId u) {
+    detail::for_each_prefetched(HeadRows(g), ctx.workspace->infected.data(), begin, end, [&](const NodeId u) {
       const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
       arcs += ae - ab;
       for (ArcId a = ab; a < ae; ++a) {

@@ -105,16 +105,16 @@ class Graph {
     uniform_trust_ = true;
   }
 
-  /// Cache hints for a traversal that will soon visit `u`'s offsets, or its arcs. A row of ten
-  /// heads (40 bytes) straddles two cache lines more often than not, so the arc hints fetch
-  /// the first and the last line of the row; the lines between, in long rows, are sequential.
+  /// Cache hints for a traversal that will soon visit `u`'s offsets, or its arcs (the first
+  /// and the last line of the row, wom::prefetch_row).
   void prefetch_offsets(NodeId u) const noexcept { prefetch(offsets_.data() + u); }
   /// u's heads (for models that read no trust).
-  void prefetch_heads(NodeId u) const noexcept { prefetch_row(heads_.data(), u); }
+  void prefetch_heads(NodeId u) const noexcept { prefetch_row(heads_.data(), offsets_[u], offsets_[u + 1]); }
   /// u's heads and trust.
   void prefetch_arcs(NodeId u) const noexcept {
-    prefetch_row(heads_.data(), u);
-    if (!uniform_trust_) prefetch_row(trust_.data(), u);
+    const ArcId a = offsets_[u], e = offsets_[u + 1];
+    prefetch_row(heads_.data(), a, e);
+    if (!uniform_trust_) prefetch_row(trust_.data(), a, e);
   }
 
   [[nodiscard]] const std::vector<ArcId>& offsets() const noexcept { return offsets_; }
@@ -169,13 +169,6 @@ class Graph {
   void set_layer_name(std::string name);
 
  private:
-  template <class T>
-  void prefetch_row(const T* column, NodeId u) const noexcept {
-    const ArcId a = offsets_[u], e = offsets_[u + 1];
-    prefetch(column + a);
-    prefetch(column + (e - (e > a)));  // the row's last entry (its first again if it is empty)
-  }
-
   NodeId n_ = 0;
   bool directed_ = false;
   std::vector<ArcId> offsets_{0};

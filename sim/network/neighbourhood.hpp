@@ -54,6 +54,19 @@ class InDegrees {
   std::vector<std::uint32_t> in_;
 };
 
+/// A graph's out-rows without their trust, for detail::for_each_prefetched in models that read
+/// only the heads (epidemics, complex contagion): on a graph with trust, Graph's own hints
+/// would fetch the trust rows too.
+class HeadRows {
+ public:
+  explicit HeadRows(const Graph& g) : g_(g) {}
+  void prefetch_offsets(NodeId v) const noexcept { g_.prefetch_offsets(v); }
+  void prefetch_arcs(NodeId v) const noexcept { g_.prefetch_heads(v); }
+
+ private:
+  const Graph& g_;
+};
+
 /// In-neighbours of every agent as a CSR of tails (8 bytes per agent + 4 per arc), for models
 /// that pull (read their in-neighbours' state). Empty, and not needed, on undirected graphs,
 /// where in-neighbours are out-neighbours: use tails_of() either way.
@@ -78,7 +91,7 @@ class InNeighbours {
   }
 
   /// The rows tails_of reads, for detail::for_each_prefetched: v's offsets, then (once they
-  /// have arrived) the first and last of its tails.
+  /// have arrived) its row of tails.
   class Rows {
    public:
     Rows(const Graph& g, const InNeighbours& in) : g_(g), in_(in) {}
@@ -87,10 +100,8 @@ class InNeighbours {
       else prefetch(in_.offsets_.data() + v);
     }
     void prefetch_arcs(NodeId v) const noexcept {
-      if (in_.offsets_.empty()) return g_.prefetch_heads(v);
-      const ArcId a = in_.offsets_[v], e = in_.offsets_[v + 1];
-      prefetch(in_.tails_.data() + a);
-      prefetch(in_.tails_.data() + (e - (e > a)));
+      if (in_.offsets_.empty()) g_.prefetch_heads(v);
+      else prefetch_row(in_.tails_.data(), in_.offsets_[v], in_.offsets_[v + 1]);
     }
 
    private:

@@ -500,6 +500,18 @@ inline void for_each_prefetched(const Rows& rows, const NodeId* agents, std::siz
   }
 }
 
+/// Models whose exposures never read an arc's trust (fractional threshold, complex contagion:
+/// every adopted neighbour counts one). Their frontier walks prefetch the heads alone.
+template <class M>
+concept IgnoresTrust = requires { requires M::kIgnoresTrust; };
+
+/// The rows a step of `M` reads from the graph, for for_each_prefetched.
+template <class M>
+decltype(auto) rows_read(const Graph& g) {
+  if constexpr (IgnoresTrust<M>) return HeadRows(g);
+  else return (g);
+}
+
 /// Spreads from frontier agents [begin, end) of the adopters array; returns arcs processed.
 template <bool kParallel, class M, class Ctx>
 std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::size_t end) {
@@ -542,7 +554,7 @@ std::uint64_t spread(const M& model, const Ctx& ctx, std::size_t begin, std::siz
       sink.push(v);
     }
   };
-  for_each_prefetched(g, s.adopters.data(), begin, end, [&](const NodeId u) {
+  for_each_prefetched(rows_read<M>(g), s.adopters.data(), begin, end, [&](const NodeId u) {
     const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
     arcs += ae - ab;
     // With kByArc the loop visits only the arcs that fire, decided before any head is read.
@@ -621,7 +633,7 @@ std::uint64_t spread_routed(const M& model, const Ctx& ctx, std::size_t begin, s
         for (std::vector<ReplicateState::Routed>& list : box) list.reserve((std::size_t{1} << 20) / blocks);
       }
       std::uint64_t arcs = 0;
-      for_each_prefetched(g, s.adopters.data(), r.begin(), r.end(), [&](const NodeId u) {
+      for_each_prefetched(rows_read<M>(g), s.adopters.data(), r.begin(), r.end(), [&](const NodeId u) {
         const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
         arcs += ae - ab;
         for (ArcId a = ab; a < ae; ++a) {

@@ -37,6 +37,8 @@ namespace wom {
 class ComplexContagion {
  public:
   static constexpr bool kUsesPressure = true;
+  /// Every adopted neighbour counts one: arcs' trust is never read (engine walks skip it).
+  static constexpr bool kIgnoresTrust = true;
   /// Nothing is random: the outcome is a function of the seeds.
   struct Replicate {};
   /// Agents exposed in the current step (window mode), allocated on first use.

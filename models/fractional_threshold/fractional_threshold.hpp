@@ -32,6 +32,8 @@ class FractionalThreshold {
   /// count_exposure() reports the exposure that meets an agent's requirement once, and closes
   /// its cell (TipsOnce).
   static constexpr bool kTipsOnce = true;
+  /// Every adopted neighbour counts one: arcs' trust is never read (engine walks skip it).
+  static constexpr bool kIgnoresTrust = true;
   struct Replicate {
     std::uint64_t threshold_key;
   };

@@ -185,4 +185,17 @@ class Graph {
   friend Graph merge_layers(std::vector<NetworkLayer> layers);
 };
 
+/// A graph's out-rows without their trust, for walks (detail::for_each_prefetched) in models
+/// that read only the heads: on a graph with trust, Graph's own hints would fetch the trust
+/// rows too.
+class HeadRows {
+ public:
+  explicit HeadRows(const Graph& g) : g_(g) {}
+  void prefetch_offsets(NodeId v) const noexcept { g_.prefetch_offsets(v); }
+  void prefetch_arcs(NodeId v) const noexcept { g_.prefetch_heads(v); }
+
+ private:
+  const Graph& g_;
+};
+
 }  // namespace wom

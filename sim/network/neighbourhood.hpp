@@ -54,19 +54,6 @@ class InDegrees {
   std::vector<std::uint32_t> in_;
 };
 
-/// A graph's out-rows without their trust, for detail::for_each_prefetched in models that read
-/// only the heads (epidemics, complex contagion): on a graph with trust, Graph's own hints
-/// would fetch the trust rows too.
-class HeadRows {
- public:
-  explicit HeadRows(const Graph& g) : g_(g) {}
-  void prefetch_offsets(NodeId v) const noexcept { g_.prefetch_offsets(v); }
-  void prefetch_arcs(NodeId v) const noexcept { g_.prefetch_heads(v); }
-
- private:
-  const Graph& g_;
-};
-
 /// In-neighbours of every agent as a CSR of tails (8 bytes per agent + 4 per arc), for models
 /// that pull (read their in-neighbours' state). Empty, and not needed, on undirected graphs,
 /// where in-neighbours are out-neighbours: use tails_of() either way.

@@ -500,12 +500,13 @@ inline void for_each_prefetched(const Rows& rows, const NodeId* agents, std::siz
   }
 }
 
-/// Models whose exposures never read an arc's trust (fractional threshold, complex contagion:
-/// every adopted neighbour counts one). Their frontier walks prefetch the heads alone.
+/// Models that never read an arc's trust (fractional threshold, complex contagion, Bass, the
+/// discrete epidemics). Their walks over the graph (rows_read) prefetch the heads alone.
 template <class M>
 concept IgnoresTrust = requires { requires M::kIgnoresTrust; };
 
-/// The rows a step of `M` reads from the graph, for for_each_prefetched.
+/// The rows a step of `M` reads from the graph, for for_each_prefetched: the one place that
+/// turns IgnoresTrust into HeadRows, for the engine's walks and the models' own.
 template <class M>
 decltype(auto) rows_read(const Graph& g) {
   if constexpr (IgnoresTrust<M>) return HeadRows(g);

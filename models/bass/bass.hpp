@@ -44,6 +44,8 @@ class Bass {
   /// the engine's 8-byte pressure cells: the counting is one random increment per arc, and the
   /// smaller array stays in cache on graphs twice as large.
   static constexpr bool kUsesPressure = false;
+  /// Adopted neighbours count one each: arcs' trust is never read (its walks skip it).
+  static constexpr bool kIgnoresTrust = true;
   struct Replicate {
     std::uint64_t adoption_key;
   };
@@ -178,7 +180,8 @@ class Bass {
     std::uint64_t arcs = 0;
     // Each adopter's arcs are a cache miss away (the adopters are scattered over the graph):
     // they are fetched ahead, so misses overlap.
-    detail::for_each_prefetched(HeadRows(g), s.adopters.data(), begin, end, [&](const NodeId u) {
+    const NodeId* adopters = s.adopters.data();
+    detail::for_each_prefetched(detail::rows_read<Bass>(g), adopters, begin, end, [&](const NodeId u) {
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
         if constexpr (kParallel) {

@@ -170,7 +170,8 @@ class ComplexContagion {
     AgentList::Sink<kParallel> out(ctx.workspace->candidates);
     const auto t = static_cast<std::uint32_t>(ctx.step);
     std::uint64_t arcs = 0;
-    detail::for_each_prefetched(HeadRows(g), s.adopters.data(), begin, end, [&](const NodeId u) {
+    const NodeId* frontier = s.adopters.data();
+    detail::for_each_prefetched(detail::rows_read<ComplexContagion>(g), frontier, begin, end, [&](const NodeId u) {
       arcs += g.out_degree(u);
       for (const NodeId v : g.out_neighbours(u)) {
         if (s.adopted_at[v] != kNever) continue;  // nobody adopts during marking

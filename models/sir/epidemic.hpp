@@ -46,6 +46,8 @@ class DiscreteEpidemic {
  public:
   static constexpr bool kSis = kKind == Compartments::kSis;
   static constexpr bool kUsesPressure = false;
+  /// Every contact transmits with β: arcs' trust is never read (its walks skip it).
+  static constexpr bool kIgnoresTrust = true;
   struct Replicate {
     std::uint64_t transmit_key, recover_key, sweep_key;
   };
@@ -280,7 +282,8 @@ class DiscreteEpidemic {
     constexpr std::size_t kRing = 8;
     NodeId ring[kRing];
     std::size_t fired = 0, applied = 0;
-    detail::for_each_prefetched(HeadRows(g), ctx.workspace->infected.data(), begin, end, [&](const NodeId u) {
+    const NodeId* infected = ctx.workspace->infected.data();
+    detail::for_each_prefetched(detail::rows_read<DiscreteEpidemic>(g), infected, begin, end, [&](const NodeId u) {
       const ArcId ab = g.arc_begin(u), ae = g.arc_end(u);
       arcs += ae - ab;
       for (ArcId a = ab; a < ae; ++a) {

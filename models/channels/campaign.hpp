@@ -41,6 +41,9 @@ class ScenarioCampaign final : public Campaign {
     Step stop = 0;                      ///< last step with a flight or post
     std::vector<NodeId> fixed_targets;  ///< sponsored by degree; influencer hubs unless random
     std::vector<NodeId> pool;           ///< sponsored by group: the group's agents, sampled per flight
+    /// Sponsored with fatigue < 1: [k] is the weight of an agent's (k+1)-th impression,
+    /// trust x fatigue^k rounded, up to the first that rounds to 0 (all later ones do too).
+    std::vector<std::uint32_t> worn_trust;
   };
 
   /// Group of every agent (kNoGroup: none), from a `label group` file or an sbm's blocks.

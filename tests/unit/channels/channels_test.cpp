@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <tbb/global_control.h>
@@ -15,6 +17,7 @@
 #include "models/rumour/rumour.hpp"
 #include "sim/network/generators.hpp"
 #include "sim/network/trust.hpp"
+#include "sim/seeds.hpp"
 
 using namespace wom;
 
@@ -156,6 +159,67 @@ TEST_CASE("sponsored reach: exact impressions per flight, distinct agents as exp
   const double q = 1 - std::pow(1 - reach, flights_expected);
   const double mean = 10'000 * q, se = std::sqrt(10'000 * q * (1 - q) / replicates);
   CHECK(std::abs(distinct_sum / replicates - mean) <= 4 * se);
+}
+
+TEST_CASE("a step's channel exposures come in (agent, channel, source) order; the k-th impression weighs trust x "
+          "fatigue^(k-1)") {
+  // Every way a channel builds its list: dense random flights (read off the marks), sparse
+  // ones (sorted), by degree, within a group, and influencers' overlapping audiences, several
+  // in one step; attribution looks exposures up by binary search, so the order is load-bearing.
+  const std::vector<NodeId> blocks{300, 500, 200};
+  const Graph g = sbm_graph(blocks, 0.05, 0.005, 9);
+  NetworkSpec network;
+  network.generator = "sbm";
+  network.block_sizes = blocks;
+  std::vector<ChannelSpec> channels{sponsored(1e6, 1.0, 0.3, 0.05), sponsored(1e6, 1.0, 0.02, 0.08),
+                                    sponsored(1e6, 1.0, 0.05, 0.04), sponsored(1e6, 1.0, 0.5, 0.06)};
+  channels[0].fatigue = 0.7;
+  channels[1].fatigue = 0.5;
+  channels[2].targeting = "degree";
+  channels[2].every = 3;
+  channels[3].targeting = "group";
+  channels[3].group = 1;
+  channels[3].every = 2;
+  ChannelSpec influencer;
+  influencer.type = "influencer";
+  influencer.seed.count = 6;
+  influencer.cost_per_post = 1.0;
+  influencer.budget = 1e6;
+  influencer.trust = 0.1;
+  channels.push_back(influencer);
+  const ScenarioCampaign campaign(g, channels, {}, 40, &network);
+  const std::vector<NodeId> top = top_degree_agents(g, 50);
+  const std::set<NodeId> top_set(top.begin(), top.end());
+  auto run = campaign.make_run();
+  for (std::uint32_t rep = 0; rep < 5; ++rep) {
+    run->begin(4, rep);
+    std::vector<std::vector<int>> seen(2, std::vector<int>(g.num_nodes(), 0));  // impressions so far, fatigued channels
+    std::size_t checked = 0;
+    for (Step t = 1; t <= 40; ++t) {
+      const auto ex = run->exposures(t);
+      for (std::size_t i = 1; i < ex.size(); ++i)
+        REQUIRE(std::tie(ex[i - 1].agent, ex[i - 1].channel, ex[i - 1].source) <
+                std::tie(ex[i].agent, ex[i].channel, ex[i].source));
+      std::vector<std::size_t> per_channel(8, 0);
+      for (const auto& e : ex) {
+        ++per_channel[e.channel];
+        const int k = e.channel - kFirstCampaignChannel;
+        if (k <= 1) {  // fatigued: trust x fatigue^(impressions before this one)
+          const double trust = k == 0 ? 0.05 : 0.08, fatigue = k == 0 ? 0.7 : 0.5;
+          CHECK(e.weight == std::lround(trust_fixed(trust, "trust") * std::pow(fatigue, seen[k][e.agent]++)));
+          ++checked;
+        }
+        if (k == 2) CHECK(top_set.count(e.agent) == 1);
+        if (k == 3) CHECK((e.agent >= 300 && e.agent < 800));
+      }
+      CHECK(per_channel[kFirstCampaignChannel] == 300);
+      CHECK(per_channel[kFirstCampaignChannel + 1] == 20);
+      CHECK(per_channel[kFirstCampaignChannel + 2] == (t % 3 == 1 ? 50 : 0));
+      CHECK(per_channel[kFirstCampaignChannel + 3] == (t % 2 == 1 ? 250 : 0));
+      CHECK(per_channel[kFirstCampaignChannel + 4] > 0);
+    }
+    CHECK(checked == 40 * 320);
+  }
 }
 
 TEST_CASE("fundraiser: money equals the sum of the adopters' donations") {

@@ -399,6 +399,9 @@ class AdopterSink : public BatchedAppend<kParallel> {
 /// its next online step (run_replicate wakes it). False: no claimant adopts it now.
 template <bool kParallel>
 bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
+  // Settled agents first: whether v is online is a draw from its activity distribution (two
+  // gamma variates for a beta), wasted on an agent that adopted or waits already.
+  if (std::atomic_ref<Step>(s.adopted_at[v]).load(std::memory_order_relaxed) != kNever) return false;
   if (s.activity->online(v, t)) {
     if constexpr (kParallel) {
       std::atomic_ref<Step> cell(s.adopted_at[v]);
@@ -871,6 +874,10 @@ struct AttributionScratch {
   std::uint32_t stamp = 0;
   StepMoney money;
   std::vector<Tip> pending_tips;  ///< [i]: tip of ReplicateState::pending[i], from the step it was deferred
+  /// [i]: activity of ReplicateState::pending[i], drawn once: a pending agent is asked again
+  /// each step, and each draw of a beta activity is two gamma variates (two thirds of a
+  /// fundraiser's run when they were drawn per step).
+  std::vector<double> pending_activity;
   std::vector<Tip> woken_tips;    ///< tips of the pending agents that adopt in the current step
   std::vector<TreeEdge> tree;     ///< the replicate's referral tree, in adoption order
   std::vector<std::uint32_t> index_of, parent;
@@ -899,15 +906,17 @@ inline void wake_pending(ReplicateState& s, AttributionScratch& scratch, const A
   const std::size_t n = s.pending_end.load(std::memory_order_relaxed);
   AdopterSink<false> sink(s);
   std::size_t keep = 0;
+  const double cycle = traits.population->cycle_factor(t);
   for (std::size_t i = 0; i < n; ++i) {
     const NodeId v = s.pending[i];
-    if (traits.online(v, t)) {
+    if (Population::online_by_chance(traits.keys, v, t, scratch.pending_activity[i] * cycle)) {
       s.adopted_at[v] = t;
       sink.push(v);
       scratch.woken_tips.push_back(scratch.pending_tips[i]);
     } else {
       s.pending[keep] = v;
       scratch.pending_tips[keep] = scratch.pending_tips[i];
+      scratch.pending_activity[keep] = scratch.pending_activity[i];
       ++keep;
     }
   }
@@ -1059,12 +1068,15 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       std::sort(state.pending.begin() + static_cast<std::ptrdiff_t>(pending_known),
                 state.pending.begin() + static_cast<std::ptrdiff_t>(pending));
       scratch->pending_tips.resize(pending);
+      scratch->pending_activity.resize(pending);
       const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, frontier_end, false, opt.parallel_frontier,
                                 ctx_sharing, susceptibility};
-      for (std::size_t i = pending_known; i < pending; ++i)
+      for (std::size_t i = pending_known; i < pending; ++i) {
         scratch->pending_tips[i] = attribute ? detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit,
                                                                  state.pending[i])
                                              : Tip{kNoNode, friends_credit, 0};
+        scratch->pending_activity[i] = traits.activity(state.pending[i]);
+      }
       pending_known = pending;
     }
     if (report.quiet && exposures.empty() && adopted == frontier_end && pending == 0 && opt.stop_when_quiet &&

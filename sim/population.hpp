@@ -78,7 +78,10 @@ class Population {
   /// Whether `v` is online in step t: a uniform draw keyed by (t, v) below activity × cycle.
   [[nodiscard]] bool online(const TraitKeys& k, NodeId v, Step t) const {
     if (!has_activity_) return true;
-    const double chance = activity(k, v) * cycle_factor(t);
+    return online_by_chance(k, v, t, activity(k, v) * cycle_factor(t));
+  }
+  /// The same for an agent whose activity(k, v) × cycle_factor(t) is known: `chance`.
+  [[nodiscard]] static bool online_by_chance(const TraitKeys& k, NodeId v, Step t, double chance) noexcept {
     return to_unit(draw64(derive(k.online, static_cast<std::uint64_t>(t)), v)) < chance;
   }
 
@@ -95,6 +98,7 @@ struct AgentTraits {
   TraitKeys keys{};
   [[nodiscard]] std::uint32_t susceptibility(NodeId v) const { return population->susceptibility(keys, v); }
   [[nodiscard]] bool online(NodeId v, Step t) const { return population->online(keys, v, t); }
+  [[nodiscard]] double activity(NodeId v) const { return population->activity(keys, v); }
 };
 
 }  // namespace wom

@@ -274,6 +274,28 @@ TEST_CASE("activity: tipped agents adopt at their next online step, credited to 
   }
 }
 
+TEST_CASE("activity uniform on [0, 1]: a share 1 / (k (k + 1)) of the tipped adopt at step k") {
+  // Each agent keeps its own activity a from step to step: the chance of adopting at its k-th
+  // chance is E[a (1 - a)^(k-1)] = 1 / (k (k + 1)) over a ~ uniform(0, 1). Agents still waiting
+  // are those with low activity: an activity drawn anew each step would give 1/4 at step 2
+  // instead of 1/6, and one moved to another waiting agent fails from step 3.
+  const Graph g = Graph::from_edges(4000, EdgeBuffer{}, true);
+  EngineOptions o;
+  o.steps = 8;
+  o.replicates = 25;
+  PopulationSpec pop;
+  pop.activity = uniform(0.0, 1.0);
+  const RunResult r = run(g, IndependentCascade(1.0), {everyone_once(1.0)}, o, pop);
+  const double n = double(g.num_nodes()) * o.replicates;
+  for (Step k = 1; k <= 6; ++k) {
+    double adopted = 0;
+    for (std::uint32_t i = 0; i < o.replicates; ++i) adopted += double(r.new_adopters[r.at(i, k)]);
+    const double p = 1.0 / (double(k) * (k + 1));
+    CAPTURE(k);
+    CHECK(std::abs(adopted / n - p) <= 4 * std::sqrt(p * (1 - p) / n));
+  }
+}
+
 TEST_CASE("activity's day/night cycle: the online fraction follows the cosine") {
   PopulationSpec pop;
   pop.activity = constant(0.8);

@@ -192,9 +192,11 @@ class Run final : public CampaignRun {
     std::sort(buffer_.begin() + begin, buffer_.end(), canonical);
   }
 
-  static bool canonical(const ChannelExposure& a, const ChannelExposure& b) {
+  // A closure type, not a function: std::sort inlines it (through a function pointer each
+  // comparison was a call).
+  static constexpr auto canonical = [](const ChannelExposure& a, const ChannelExposure& b) {
     return std::tie(a.agent, a.channel, a.source) < std::tie(b.agent, b.channel, b.source);
-  }
+  };
 
   const Graph& g_;
   const PopulationSpec& population_;

@@ -833,6 +833,9 @@ Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const 
   Tip best{kNoNode, kSpontaneousChannel, 0};
   std::uint32_t best_weight = 0;
   bool found = false;
+  // The heaviest: no later arc outweighs one that carries v's largest trust, and ties keep the
+  // first (with trust by constant or 1/in-degree rules, every arc into v does).
+  const std::uint32_t heaviest = in.heaviest(v);
   for (const auto& [tail, arc] : in.of(v)) {  // sorted by tail: canonical order
     if (!spreading(tail) || g.distrust(arc)) continue;  // opposition never tips anyone
     const std::uint32_t w = g.trust(arc);
@@ -843,7 +846,7 @@ Tip attribute(const M& model, const Ctx& ctx, const InArcs& in, std::span<const 
       best = {tail, friends_credit, g.layer(arc)};
       best_weight = w;
       found = true;
-      if constexpr (kIndependent) break;
+      if (kIndependent || w == heaviest) break;
     }
   }
   // The implicit complete graph has no arcs to name: everyone is everyone's friend.

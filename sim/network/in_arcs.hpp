@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Incoming arcs of every agent, for the attribution of adoptions (who exposed whom).
-/// Built only when a run needs it: 12 bytes per arc.
+/// Built only when a run needs it: 12 bytes per arc and 2 per agent.
 
+#include <algorithm>
 #include <span>
 #include <vector>
 
@@ -16,8 +17,12 @@ class InArcs {
     NodeId tail;
     ArcId arc;
   };
-  explicit InArcs(const Graph& g) : offsets_(static_cast<std::size_t>(g.num_nodes()) + 1, 0), entries_(g.num_arcs()) {
-    for (ArcId a = 0; a < g.num_arcs(); ++a) ++offsets_[g.head(a) + 1];
+  explicit InArcs(const Graph& g)
+      : offsets_(static_cast<std::size_t>(g.num_nodes()) + 1, 0), entries_(g.num_arcs()), heaviest_(g.num_nodes(), 0) {
+    for (ArcId a = 0; a < g.num_arcs(); ++a) {
+      ++offsets_[g.head(a) + 1];
+      heaviest_[g.head(a)] = std::max(heaviest_[g.head(a)], g.trust(a));
+    }
     for (NodeId v = 0; v < g.num_nodes(); ++v) offsets_[v + 1] += offsets_[v];
     std::vector<ArcId> cursor(offsets_.begin(), offsets_.end() - 1);
     for (NodeId u = 0; u < g.num_nodes(); ++u)  // tails ascending: entries sorted by tail
@@ -27,10 +32,14 @@ class InArcs {
   [[nodiscard]] std::span<const Entry> of(NodeId v) const noexcept {
     return {entries_.data() + offsets_[v], entries_.data() + offsets_[v + 1]};
   }
+  /// The largest trust on an arc into v, as the graph had it when this index was built: a
+  /// search for v's heaviest exposure stops at the first arc that carries it.
+  [[nodiscard]] Trust heaviest(NodeId v) const noexcept { return heaviest_[v]; }
 
  private:
   std::vector<ArcId> offsets_;
   std::vector<Entry> entries_;
+  std::vector<Trust> heaviest_;
 };
 
 }  // namespace wom

@@ -396,6 +396,35 @@ TEST_CASE("referral tree: one edge per adoption, sources adopted earlier, metric
   }
 }
 
+TEST_CASE("attribution credits the heaviest exposure, ties to the lowest source") {
+  // Seeds 1, 2 and 5 spread at step 1. Agent 7's heaviest arc comes from 0, which never
+  // spreads, so the search reads all of 7's arcs: 2 (0.6) beats 1 (0.2), and 5 (0.6) only ties.
+  // Agent 6's heaviest arcs (0.3) come from 1 and 5: the first, 1, is credited.
+  EdgeBuffer edges;
+  edges.add(0, 7, 0.9f);
+  edges.add(1, 7, 0.2f);
+  edges.add(2, 7, 0.6f);
+  edges.add(5, 7, 0.6f);
+  edges.add(1, 6, 0.3f);
+  edges.add(2, 6, 0.1f);
+  edges.add(5, 6, 0.3f);
+  Graph g = Graph::from_edges(8, std::move(edges), true);
+  TrustSpec weight;
+  weight.rule = "weight";
+  assign_trust(g, weight);
+  EngineOptions o;
+  o.steps = 3;
+  o.replicates = 1;
+  o.record_referral_tree = true;
+  PopulationSpec pop;
+  pop.threshold = constant(0.05);
+  const RunResult r = run(g, LinearThreshold(pop.threshold), {}, o, pop, {SeedSpec{"explicit", 0, {1, 2, 5}}});
+  std::map<NodeId, NodeId> source;
+  for (const TreeEdge& e : r.referral_tree[0])
+    if (e.step == 1) source[e.adopter] = e.source;
+  CHECK(source == std::map<NodeId, NodeId>{{6, 1}, {7, 2}});
+}
+
 TEST_CASE("word of mouth per layer adds up to the friends' adoptions") {
   NetworkSpec net;
   net.generator = "barabasi_albert";

@@ -1009,8 +1009,11 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       // The step's own frontier (adopters of t-1): models' attribution hooks may read it.
       const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, begin, false, opt.parallel_frontier,
                                 ctx_sharing, susceptibility};
-      for (std::size_t i = preset.size(); i < adopters.size(); ++i)
-        tips[i] = detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit, adopters[i]);
+      // Adopters are scattered: their in-arcs are fetched ahead, as a frontier's arcs are.
+      std::size_t i = preset.size();
+      detail::for_each_prefetched(*opt.in_arcs, adopters.data(), i, adopters.size(), [&](NodeId v) {
+        tips[i++] = detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit, v);
+      });
     }
     std::copy(preset.begin(), preset.end(), tips.begin());
     if (t > 0) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/network/graph.hpp"
+#include "sim/prefetch.hpp"
 
 namespace wom {
 
@@ -35,6 +36,14 @@ class InArcs {
   /// The largest trust on an arc into v, as the graph had it when this index was built: a
   /// search for v's heaviest exposure stops at the first arc that carries it.
   [[nodiscard]] Trust heaviest(NodeId v) const noexcept { return heaviest_[v]; }
+
+  /// Cache hints for attributing v's adoption soon (detail::for_each_prefetched): where its
+  /// arcs are and its largest trust, then the first and last line of its arcs.
+  void prefetch_offsets(NodeId v) const noexcept {
+    prefetch(offsets_.data() + v);
+    prefetch(heaviest_.data() + v);
+  }
+  void prefetch_arcs(NodeId v) const noexcept { prefetch_row(entries_.data(), offsets_[v], offsets_[v + 1]); }
 
  private:
   std::vector<ArcId> offsets_;

@@ -33,6 +33,7 @@
 #include "benchmarks/reference_models.hpp"
 #include "benchmarks/roofline.hpp"
 #include "models/bass/bass.hpp"
+#include "models/channels/campaign.hpp"
 #include "models/complex_contagion/complex_contagion.hpp"
 #include "models/fractional_threshold/fractional_threshold.hpp"
 #include "models/independent_cascade/independent_cascade.hpp"
@@ -42,6 +43,7 @@
 #include "models/sis/sis.hpp"
 #include "sim/engine.hpp"
 #include "sim/network/generators.hpp"
+#include "sim/network/in_arcs.hpp"
 #include "sim/network/trust.hpp"
 
 using namespace wom;
@@ -248,6 +250,48 @@ int main(int argc, char** argv) {
   const DiscreteSis sis(kSisBeta, kSisGamma);
   const auto adj = bench::adjacency(small);
 
+  // Channels, as the flagship and fundraiser examples run them, every adoption attributed:
+  // linear threshold under sponsored flights (17 % of the agents an hour for three days, trust
+  // 0.03 worn by 0.7 per impression seen); and an appeal to everyone at step 1 with independent
+  // cascade (p = 0.1), agents online by a beta(0.4, 1.5) activity with a day/night cycle, and
+  // their donations summed.
+  constexpr Step kFlightSteps = 72, kAppealSteps = 100;
+  ChannelSpec flights;
+  flights.type = "sponsored";
+  flights.budget = 1e9;
+  flights.cpm = 20;
+  flights.reach = 0.17;
+  flights.trust = 0.03;
+  flights.fatigue = 0.7;
+  ChannelSpec appeal = flights;
+  appeal.cpm = 0;
+  appeal.reach = 1.0;
+  appeal.trust = 0.1;
+  appeal.fatigue = 1.0;
+  appeal.stop = 1;
+  ChannelSpec fundraiser;
+  fundraiser.type = "fundraiser";
+  fundraiser.goal = 1e9;
+  PopulationSpec online;
+  online.activity = {.kind = Distribution::Kind::kBeta, .alpha = 0.4, .beta = 1.5};
+  online.activity_cycle = 0.9;
+  online.donation = {.kind = Distribution::Kind::kLognormal, .low = 5, .high = 1000, .mean = 3.2, .sd = 0.6};
+  const ScenarioCampaign flight_campaign(small_lt, {flights}, {}, kFlightSteps);
+  const ScenarioCampaign appeal_campaign(small, {appeal, fundraiser}, online, kAppealSteps);
+  const InArcs small_in(small), small_lt_in(small_lt);
+  const Population online_population(online, 0.5);
+  // `run` with the campaign, its attribution and the population's traits.
+  const auto with_channels = [](const auto& run, const Campaign& campaign, const InArcs& in,
+                                const Population* population) {
+    return [run, &campaign, &in, population](const EngineOptions& o) {
+      EngineOptions c = o;
+      c.campaign = &campaign;
+      c.in_arcs = &in;
+      c.population = population;
+      return run(c);
+    };
+  };
+
   const std::uint32_t big_reps = perf ? 20 : 4;
   // One timing of `reps` runs of a plain reference.
   const auto plain = [](std::uint32_t reps, auto&& one) {
@@ -263,7 +307,7 @@ int main(int argc, char** argv) {
   // plain references run fewer where they take seconds.
   const std::uint32_t bass_reps = perf ? 20 : 2, rumour_reps = perf ? 200 : 10, cc_reps = perf ? 200 : 10,
                       cc_window_reps = perf ? 50 : 10, cc_plain_reps = perf ? 40 : 10, sis_reps = perf ? 4 : 2,
-                      sis_plain_reps = 2;
+                      sis_plain_reps = 2, flight_reps = perf ? 10 : 2, appeal_reps = perf ? 20 : 2;
 
   // How a workload runs: `model` on `graph` from `seeds`, with the options of each timing.
   const auto runs = [](const Graph& graph, const auto& model, const SeedPlan& seeds) {
@@ -301,6 +345,12 @@ int main(int argc, char** argv) {
              [&](std::mt19937_64& rng) { return bench::plain_complex_contagion(adj, kSources, 100, rng); })},
       {"CC k=2 window 3, BA 100k, 100 seeds", &small, runs(small, cc_window, seeds_hundred), cc_window_reps,
        Mode::kBatch, 1000, 0, {}, {}},
+      {"LT + sponsored flights, BA 100k", &small_lt,
+       with_channels(runs(small_lt, lt, seeds_small), flight_campaign, small_lt_in, nullptr), flight_reps, Mode::kBatch,
+       kFlightSteps, 0, {}, {}},
+      {"IC p=0.1 + appeal, activity, BA 100k", &small,
+       with_channels(runs(small, ic01, seeds_small), appeal_campaign, small_in, &online_population), appeal_reps,
+       Mode::kBatch, kAppealSteps, 0, {}, {}},
       {"SIS b=0.05 g=0.2, BA 100k, 100 steps", &small, runs(small, sis, seeds_small), sis_reps, Mode::kBatch, kSisSteps,
        0, "plain serial", plain(sis_plain_reps, [&](std::mt19937_64& rng) {
          return bench::plain_sis(adj, kSisBeta, kSisGamma, 10, kSisSteps, rng);

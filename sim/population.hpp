@@ -5,7 +5,9 @@
 /// reaches the agent) and activity (the chance the agent is online in a step, optionally
 /// following a day/night cycle). Nothing is stored per agent: each trait is a pure function of
 /// (seed, replicate, agent[, step]), computed where an exposure has already tipped, so runs
-/// without these traits pay nothing and runs with them pay only on the rare tipping path.
+/// without these traits pay nothing and runs with them pay only on the rare tipping path. The
+/// one exception is the activity of agents tipped while offline: the engine keeps it beside
+/// them while they wait (AttributionScratch::pending_activity), as they are asked every step.
 /// Semantics per model: models/channels/README.md and docs/models.md.
 
 #include <algorithm>

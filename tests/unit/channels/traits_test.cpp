@@ -103,6 +103,31 @@ RunResult run(const Graph& g, const Model& model, const std::vector<ChannelSpec>
 }
 
 Distribution constant(double v) { return Distribution{Distribution::Kind::kConstant, v}; }
+
+/// 25 replicates of 4,000 agents without friends, all tipped at step 1 by a flight of trust 1
+/// under independent cascade of probability 1: when each adopts is when it comes online.
+RunResult tipped_at_step_one(const PopulationSpec& pop, Step steps) {
+  const Graph g = Graph::from_edges(4000, EdgeBuffer{}, true);
+  EngineOptions o;
+  o.steps = steps;
+  o.replicates = 25;
+  return run(g, IndependentCascade(1.0), {everyone_once(1.0)}, o, pop);
+}
+
+/// The shares of the agents adopting at steps 1..6, over all replicates, against `share(k)`:
+/// each agent adopts at step k or not, so the pooled share is binomial; 4 standard errors.
+template <class Share>
+void check_adoption_shares(const RunResult& r, Share share) {
+  const auto replicates = static_cast<std::uint32_t>(r.summaries.size());
+  const double n = double(r.agents) * replicates;
+  for (Step k = 1; k <= 6; ++k) {
+    double adopted = 0;
+    for (std::uint32_t i = 0; i < replicates; ++i) adopted += double(r.new_adopters[r.at(i, k)]);
+    const double p = share(k);
+    CAPTURE(k);
+    CHECK(std::abs(adopted / n - p) <= 4 * std::sqrt(p * (1 - p) / n));
+  }
+}
 Distribution uniform(double lo, double hi) { return Distribution{Distribution::Kind::kUniform, 0, lo, hi}; }
 
 }  // namespace
@@ -241,25 +266,14 @@ TEST_CASE("susceptibility scales what an exposure does") {
 }
 
 TEST_CASE("activity: tipped agents adopt at their next online step, credited to what tipped them") {
-  const Graph g = Graph::from_edges(4000, EdgeBuffer{}, true);
-  EngineOptions o;
-  o.steps = 12;
-  o.replicates = 25;
   PopulationSpec pop;
   const double a = 0.25;
   pop.activity = constant(a);
-  // Probability 1 x trust 1: the flight tips everyone at step 1; each agent adopts at its
-  // first online step, a geometric time: N a (1 - a)^(k-1) adopters at step k.
-  const RunResult r = run(g, IndependentCascade(1.0), {everyone_once(1.0)}, o, pop);
-  const double n = double(g.num_nodes()) * o.replicates;
-  for (Step k = 1; k <= 6; ++k) {
-    double adopted = 0;
-    for (std::uint32_t i = 0; i < o.replicates; ++i) adopted += double(r.new_adopters[r.at(i, k)]);
-    const double p = a * std::pow(1 - a, k - 1);
-    CAPTURE(k);
-    CHECK(std::abs(adopted / n - p) <= 4 * std::sqrt(p * (1 - p) / n));
-  }
-  for (std::uint32_t i = 0; i < o.replicates; ++i) {
+  // Each agent adopts at its first online step, a geometric time: N a (1 - a)^(k-1) adopters
+  // at step k.
+  const RunResult r = tipped_at_step_one(pop, 12);
+  check_adoption_shares(r, [a](Step k) { return a * std::pow(1 - a, k - 1); });
+  for (std::uint32_t i = 0; i < r.summaries.size(); ++i) {
     CHECK(r.total_channel_adoptions[i * r.channels() + 3] == r.summaries[i].final_adopters);  // all sponsored
     for (Step t = 0; t <= r.steps; ++t) {
       std::uint64_t sum = 0;
@@ -268,9 +282,9 @@ TEST_CASE("activity: tipped agents adopt at their next online step, credited to 
     }
   }
   pop.activity = constant(0.0);  // nobody ever online: nobody adopts, and the run does not stop early
-  for (const auto& s : run(g, IndependentCascade(1.0), {everyone_once(1.0)}, o, pop).summaries) {
+  for (const auto& s : tipped_at_step_one(pop, 12).summaries) {
     CHECK(s.final_adopters == 0);
-    CHECK(s.last_step == o.steps);
+    CHECK(s.last_step == 12);
   }
 }
 
@@ -279,21 +293,9 @@ TEST_CASE("activity uniform on [0, 1]: a share 1 / (k (k + 1)) of the tipped ado
   // chance is E[a (1 - a)^(k-1)] = 1 / (k (k + 1)) over a ~ uniform(0, 1). Agents still waiting
   // are those with low activity: an activity drawn anew each step would give 1/4 at step 2
   // instead of 1/6, and one moved to another waiting agent fails from step 3.
-  const Graph g = Graph::from_edges(4000, EdgeBuffer{}, true);
-  EngineOptions o;
-  o.steps = 8;
-  o.replicates = 25;
   PopulationSpec pop;
   pop.activity = uniform(0.0, 1.0);
-  const RunResult r = run(g, IndependentCascade(1.0), {everyone_once(1.0)}, o, pop);
-  const double n = double(g.num_nodes()) * o.replicates;
-  for (Step k = 1; k <= 6; ++k) {
-    double adopted = 0;
-    for (std::uint32_t i = 0; i < o.replicates; ++i) adopted += double(r.new_adopters[r.at(i, k)]);
-    const double p = 1.0 / (double(k) * (k + 1));
-    CAPTURE(k);
-    CHECK(std::abs(adopted / n - p) <= 4 * std::sqrt(p * (1 - p) / n));
-  }
+  check_adoption_shares(tipped_at_step_one(pop, 8), [](Step k) { return 1.0 / (double(k) * (k + 1)); });
 }
 
 TEST_CASE("activity's day/night cycle: the online fraction follows the cosine") {

@@ -400,7 +400,8 @@ class AdopterSink : public BatchedAppend<kParallel> {
 template <bool kParallel>
 bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
   // Settled agents first: whether v is online is a draw from its activity distribution (two
-  // gamma variates for a beta), wasted on an agent that adopted or waits already.
+  // gamma variates for a beta), wasted on an agent that adopted or waits already. A serial
+  // claimant is then alone with v; parallel ones race below.
   if (std::atomic_ref<Step>(s.adopted_at[v]).load(std::memory_order_relaxed) != kNever) return false;
   if (s.activity->online(v, t)) {
     if constexpr (kParallel) {
@@ -408,7 +409,6 @@ bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
       Step expected = kNever;
       return cell.compare_exchange_strong(expected, t, std::memory_order_relaxed);
     } else {
-      if (s.adopted_at[v] != kNever) return false;
       s.adopted_at[v] = t;
       return true;
     }
@@ -420,7 +420,6 @@ bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
     if (!cell.compare_exchange_strong(expected, kPending, std::memory_order_relaxed)) return false;
     at = s.pending_end.fetch_add(1, std::memory_order_relaxed);
   } else {
-    if (s.adopted_at[v] != kNever) return false;
     s.adopted_at[v] = kPending;
     at = s.pending_end.load(std::memory_order_relaxed);
     s.pending_end.store(at + 1, std::memory_order_relaxed);
@@ -485,8 +484,9 @@ auto firing_of(const M& model, const Ctx& ctx) {
 }
 
 /// Calls visit(v) for each agent v of agents[begin, end) (a frontier, a list of infected or
-/// of candidates), each of which reads its row of `rows`: a Graph (its arcs) or any type with
-/// the same prefetch_offsets(v) and prefetch_arcs(v) (an in-neighbour index). The agents are
+/// of candidates, a step's adopters), each of which reads its row of `rows`: a Graph (its arcs)
+/// or any type with the same prefetch_offsets(v) and prefetch_arcs(v) (HeadRows, the
+/// in-neighbour index's Rows, InArcs). The agents are
 /// scattered over the graph, so each one's offsets and row are cache misses; prefetching them
 /// 16 and 8 agents ahead overlaps those misses instead of paying them one after another (2-3x
 /// on graphs far larger than the caches, 2x for SIS on BA 100k).

@@ -159,16 +159,20 @@ class Run final : public CampaignRun {
         drawn_[v] = 1;
         targets_.push_back(v);
       }
-      // In ascending order (a group's pool is, so its agents stay in order): read off the
-      // marks when the flight reaches more than a sixteenth of them, else sorted.
+      // In ascending order (a group's pool is, so its agents stay in order): read off (and
+      // cleared from) the marks when the flight reaches more than a sixteenth of them, else
+      // sorted.
       if (c.reach > n / 16) {
         targets_.clear();
         for (NodeId v = 0; v < n; ++v)
-          if (drawn_[v]) targets_.push_back(v);
+          if (drawn_[v]) {
+            drawn_[v] = 0;
+            targets_.push_back(v);
+          }
       } else {
+        for (const NodeId v : targets_) drawn_[v] = 0;
         std::sort(targets_.begin(), targets_.end());
       }
-      for (const NodeId v : targets_) drawn_[v] = 0;
       if (!c.pool.empty())
         for (NodeId& v : targets_) v = c.pool[v];
     }

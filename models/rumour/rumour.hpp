@@ -165,9 +165,13 @@ class Rumour {
   /// Keeps the spreaders still spreading (order kept), then appends `fresh`.
   template <class Workspace>
   static void regroup(Workspace& ws) {
+    // Whether a spreader's call told is a coin flip to the processor: the filter stores every
+    // spreader and advances only past those kept, rather than branch on each.
     std::size_t kept = 0;
-    for (const NodeId u : ws.spreaders)
-      if (ws.status[u] == kSpreader) ws.spreaders[kept++] = u;
+    for (const NodeId u : ws.spreaders) {
+      ws.spreaders[kept] = u;
+      kept += ws.status[u] == kSpreader ? 1 : 0;
+    }
     ws.spreaders.resize(kept);
     ws.spreaders.insert(ws.spreaders.end(), ws.fresh.begin(), ws.fresh.end());
     ws.fresh.clear();

@@ -4,6 +4,9 @@
 // an independent-cascade and a linear-threshold run on 1 and 2 threads (parallel inside the
 // run), loading the graph as a text edge list (parallel parsing), writing the binary cache
 // and reloading it. Each phase runs in a child process, so its peak RSS (wait4) is its own.
+// Before the runs, the roofline probe (benchmarks/roofline.hpp) measures the memory system on
+// 1 and 2 threads: a run's 2-thread speed-up is read against the probe's at that time, as a
+// shared machine's second core brings more or less memory throughput from one hour to the next.
 //
 //   bench_scale [--preset small|perf] [--json FILE] [--dir DIR] [--only ba|config|load] [--agents N]
 //
@@ -31,6 +34,7 @@
 #include <tbb/global_control.h>
 
 #include "benchmarks/bench_common.hpp"
+#include "benchmarks/roofline.hpp"
 #include "models/independent_cascade/independent_cascade.hpp"
 #include "models/linear_threshold/linear_threshold.hpp"
 #include "sim/engine.hpp"
@@ -221,6 +225,30 @@ int main(int argc, char** argv) {
     std::printf(" (load %.2f)\n", bench::load_average());
     std::fflush(stdout);
   };
+  // The probe's arrays (1 GiB of data, 512 MiB of indices) in a child of their own, so no
+  // run's peak RSS includes them.
+  if (only.empty() || only.rfind("load", 0) != 0) {
+    const Figures f = in_child([&] {
+      bench::RooflineProbe probe(perf ? std::size_t{1} << 30 : std::size_t{1} << 26,
+                                 perf ? std::size_t{1} << 27 : std::size_t{1} << 22);
+      Figures p;
+      for (int threads : {1, 2}) {
+        const bench::Roofline r = bench::measure_roofline(probe, threads);
+        p["gathers_per_second_" + std::to_string(threads)] = r.gathers_per_second;
+        p["read_bytes_per_second_" + std::to_string(threads)] = r.read_bytes_per_second;
+        p["mixes_per_second_" + std::to_string(threads)] = r.mixes_per_second;
+      }
+      return p;
+    });
+    results["probe"] = f;
+    std::printf("probe: random 4-byte gathers %.1f M/s on 1 thread, %.1f M/s on 2 (x%.2f); sequential read %.2f GB/s, "
+                "%.2f GB/s (x%.2f); arithmetic x%.2f (load %.2f)\n",
+                f.at("gathers_per_second_1") * 1e-6, f.at("gathers_per_second_2") * 1e-6,
+                f.at("gathers_per_second_2") / f.at("gathers_per_second_1"), f.at("read_bytes_per_second_1") * 1e-9,
+                f.at("read_bytes_per_second_2") * 1e-9, f.at("read_bytes_per_second_2") / f.at("read_bytes_per_second_1"),
+                f.at("mixes_per_second_2") / f.at("mixes_per_second_1"), bench::load_average());
+    std::fflush(stdout);
+  }
   run("ba", [&] { return generate_and_run([&] { return barabasi_albert_graph(n, 5, 1); }, lt_seeds, repeats); });
   run("config", [&] {
     return generate_and_run([&] { return configuration_graph(power_law_degrees(n, 2.5, 4, 0, 1), 1); }, lt_seeds, repeats);
@@ -263,6 +291,14 @@ int main(int argc, char** argv) {
     std::error_code ignored;
     std::filesystem::remove(edges_path, ignored);
     std::filesystem::remove(cache_path, ignored);
+  }
+
+  for (const char* graph : {"ba", "config"}) {
+    const auto it = results.find(graph);
+    if (it == results.end()) continue;
+    const Figures& f = it->second;
+    std::printf("%s: 2-thread speed-up IC %.2f, LT %.2f\n", graph, f.at("ic_seconds_1") / f.at("ic_seconds_2"),
+                f.at("lt_seconds_1") / f.at("lt_seconds_2"));
   }
 
   if (!json_path.empty()) {

@@ -215,6 +215,9 @@ struct Exposure {
   std::uint32_t sharing = kTrustOne;
   /// Agents' susceptibility, when the run has one (models with kAgentTraits read it).
   const AgentTraits* traits = nullptr;
+  /// The engine will ask the model's attribution hooks (spreading, fired, told_by, own_cause)
+  /// about this step afterwards: a model keeps what they read only when this is set.
+  bool attributing = false;
 };
 
 /// What a model reports about the step it just ran.
@@ -1008,7 +1011,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     if (attribute && t > 0) {
       // The step's own frontier (adopters of t-1): models' attribution hooks may read it.
       const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, begin, false, opt.parallel_frontier,
-                                ctx_sharing, susceptibility};
+                                ctx_sharing, susceptibility, true};
       // Adopters are scattered: their in-arcs are fetched ahead, as a frontier's arcs are.
       std::size_t i = preset.size();
       detail::for_each_prefetched(*opt.in_arcs, adopters.data(), i, adopters.size(), [&](NodeId v) {
@@ -1044,6 +1047,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
 
   ContextOf<M> ctx{g, state, rep, 0, &workspace, 0, 0, may_split, opt.parallel_frontier};
   ctx.traits = susceptibility;
+  ctx.attributing = attribute;
   std::size_t pending_known = 0;  // pending[0, pending_known) have their tips
   for (Step t = 1; t <= opt.steps && !over; ++t) {
     ctx.step = t;
@@ -1076,7 +1080,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       scratch->pending_tips.resize(pending);
       scratch->pending_activity.resize(pending);
       const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, frontier_end, false, opt.parallel_frontier,
-                                ctx_sharing, susceptibility};
+                                ctx_sharing, susceptibility, attribute};
       for (std::size_t i = pending_known; i < pending; ++i) {
         scratch->pending_tips[i] = attribute ? detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit,
                                                                  state.pending[i])

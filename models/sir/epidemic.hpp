@@ -54,7 +54,6 @@ class DiscreteEpidemic {
   struct Workspace {
     explicit Workspace(NodeId n) : agents(n), infected(n), fresh(n) {
       assign_huge(infected_now, kSis ? n : 0, std::uint8_t{0});
-      assign_huge(spreading_stamp, n, std::uint64_t{0});
     }
     void reset() {
       ++generation;  // invalidates every spreading stamp in O(1)
@@ -72,7 +71,9 @@ class DiscreteEpidemic {
     AgentList susceptible;                   ///< SIR on K_N: the sweep's list (allocated on use)
     AgentArray<std::uint8_t> infected_now;   ///< SIS: 1 while infected
     /// (generation << 32) | t for the agents of I(t-1), infectious during step t: attribution
-    /// asks which in-neighbours of an adopter could transmit in its step.
+    /// asks which in-neighbours of an adopter could transmit in its step. Only runs that
+    /// attribute keep it (allocated at their first step): elsewhere its store per infected
+    /// agent and step, a cache miss, bought nothing.
     AgentArray<std::uint64_t> spreading_stamp;
     std::uint64_t generation = 0;
     bool started = false;
@@ -104,8 +105,11 @@ class DiscreteEpidemic {
       ws.fresh.clear();
       return report;
     }
-    const std::uint64_t stamp = (ws.generation << 32) | t;
-    for (const NodeId u : ws.infected) ws.spreading_stamp[u] = stamp;
+    if (ctx.attributing) {
+      if (ws.spreading_stamp.empty()) assign_huge(ws.spreading_stamp, ws.agents, std::uint64_t{0});
+      const std::uint64_t stamp = (ws.generation << 32) | t;
+      for (const NodeId u : ws.infected) ws.spreading_stamp[u] = stamp;
+    }
 
     // 1. Transmission from I(t-1).
     if (g.implicit_complete()) {

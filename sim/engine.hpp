@@ -144,6 +144,9 @@ class ReplicateState {
   const AgentTraits* activity = nullptr;
   std::vector<NodeId> pending;
   std::atomic<std::size_t> pending_end{0};
+  /// With activity: the activity of each pending agent, from the draw that found it offline
+  /// (written by its one claimant), so that joining the pending list does not draw it again.
+  AgentArray<double> deferred_activity;
 
   /// A parallel task's registrations for reset (touch<true>), reserved 256 at a time: one
   /// shared counter bumped per first exposure bounced its cache line between the cores, a
@@ -406,7 +409,8 @@ bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
   // gamma variates for a beta), wasted on an agent that adopted or waits already. A serial
   // claimant is then alone with v; parallel ones race below.
   if (std::atomic_ref<Step>(s.adopted_at[v]).load(std::memory_order_relaxed) != kNever) return false;
-  if (s.activity->online(v, t)) {
+  const double activity = s.activity->activity(v);
+  if (s.activity->online(v, t, activity)) {
     if constexpr (kParallel) {
       std::atomic_ref<Step> cell(s.adopted_at[v]);
       Step expected = kNever;
@@ -428,6 +432,7 @@ bool claim_when_online(ReplicateState& s, NodeId v, Step t) noexcept {
     s.pending_end.store(at + 1, std::memory_order_relaxed);
   }
   s.pending[at] = v;
+  s.deferred_activity[v] = activity;
   return false;
 }
 
@@ -880,9 +885,10 @@ struct AttributionScratch {
   std::uint32_t stamp = 0;
   StepMoney money;
   std::vector<Tip> pending_tips;  ///< [i]: tip of ReplicateState::pending[i], from the step it was deferred
-  /// [i]: activity of ReplicateState::pending[i], drawn once: a pending agent is asked again
-  /// each step, and each draw of a beta activity is two gamma variates (two thirds of a
-  /// fundraiser's run when they were drawn per step).
+  /// [i]: activity of ReplicateState::pending[i], as the claim that deferred it drew it
+  /// (ReplicateState::deferred_activity): a pending agent is asked again each step, and each
+  /// draw of a beta activity is two gamma variates (two thirds of a fundraiser's run when they
+  /// were drawn per step).
   std::vector<double> pending_activity;
   std::vector<Tip> woken_tips;    ///< tips of the pending agents that adopt in the current step
   std::vector<TreeEdge> tree;     ///< the replicate's referral tree, in adoption order
@@ -977,7 +983,10 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
   if (opt.population != nullptr && opt.population->active()) {
     traits = {opt.population, Population::keys(opt.seed, r)};
     if (opt.population->has_activity() && scratch != nullptr) {
-      if (state.pending.size() != g.num_nodes()) state.pending.assign(g.num_nodes(), kNoNode);
+      if (state.pending.size() != g.num_nodes()) {
+        state.pending.assign(g.num_nodes(), kNoNode);
+        allocate_huge(state.deferred_activity, g.num_nodes());  // read only where written
+      }
       state.activity = &traits;
     }
   }
@@ -1085,7 +1094,7 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
         scratch->pending_tips[i] = attribute ? detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit,
                                                                  state.pending[i])
                                              : Tip{kNoNode, friends_credit, 0};
-        scratch->pending_activity[i] = traits.activity(state.pending[i]);
+        scratch->pending_activity[i] = state.deferred_activity[state.pending[i]];
       }
       pending_known = pending;
     }

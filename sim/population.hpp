@@ -80,7 +80,11 @@ class Population {
   /// Whether `v` is online in step t: a uniform draw keyed by (t, v) below activity × cycle.
   [[nodiscard]] bool online(const TraitKeys& k, NodeId v, Step t) const {
     if (!has_activity_) return true;
-    return online_by_chance(k, v, t, activity(k, v) * cycle_factor(t));
+    return online_with(k, v, t, activity(k, v));
+  }
+  /// The same for an agent whose activity(k, v) is known: `activity`.
+  [[nodiscard]] bool online_with(const TraitKeys& k, NodeId v, Step t, double activity) const {
+    return online_by_chance(k, v, t, activity * cycle_factor(t));
   }
   /// The same for an agent whose activity(k, v) × cycle_factor(t) is known: `chance`.
   [[nodiscard]] static bool online_by_chance(const TraitKeys& k, NodeId v, Step t, double chance) noexcept {
@@ -99,7 +103,10 @@ struct AgentTraits {
   const Population* population = nullptr;
   TraitKeys keys{};
   [[nodiscard]] std::uint32_t susceptibility(NodeId v) const { return population->susceptibility(keys, v); }
-  [[nodiscard]] bool online(NodeId v, Step t) const { return population->online(keys, v, t); }
+  /// Whether v is online at t, given its activity(v).
+  [[nodiscard]] bool online(NodeId v, Step t, double activity) const {
+    return population->online_with(keys, v, t, activity);
+  }
   [[nodiscard]] double activity(NodeId v) const { return population->activity(keys, v); }
 };
 

@@ -98,7 +98,7 @@ inline constexpr Step kPending = -2;
 
 /// Working memory of one running replicate, reused across replicates.
 /// Memory: 8 bytes per agent, plus 12 for models that accumulate pressure (and, once they
-/// split a step, their routed exposures: about 16 MiB per thread).
+/// split a step, their routed exposures: about 16 MiB per thread), plus 12 with activity.
 class ReplicateState {
  public:
   /// The per-agent arrays are read at random (one cell per exposure), so they live on huge

@@ -152,23 +152,31 @@ class Run final : public CampaignRun {
     } else {  // Floyd's algorithm over the flight's own stream (agents, or positions in the group)
       const std::uint64_t key = derive(derive(key_, c.id), static_cast<std::uint64_t>(t));
       const NodeId n = c.pool.empty() ? g_.num_nodes() : static_cast<NodeId>(c.pool.size());
-      std::uint64_t draw = 0;
-      for (std::uint64_t j = n - c.reach; j < n; ++j) {
-        auto v = static_cast<NodeId>(bounded(draw64(key, draw++), j + 1));
-        if (drawn_[v]) v = static_cast<NodeId>(j);
-        drawn_[v] = 1;
-        targets_.push_back(v);
-      }
       // In ascending order (a group's pool is, so its agents stay in order): read off (and
       // cleared from) the marks when the flight reaches more than a sixteenth of them, else
-      // sorted.
-      if (c.reach > n / 16) {
-        targets_.clear();
-        for (NodeId v = 0; v < n; ++v)
-          if (drawn_[v]) {
-            drawn_[v] = 0;
-            targets_.push_back(v);
-          }
+      // listed as drawn and sorted. Whether a draw collides, and whether an agent is marked,
+      // are coin flips to the processor: both loops select and count instead of branching.
+      // (Through raw pointers: a store to the byte marks may alias anything, and the vectors'
+      // own pointers would be read again at every agent.)
+      const bool dense = c.reach > n / 16;
+      targets_.resize(c.reach + 1);  // the dense scan writes one past the last mark
+      NodeId* const targets = targets_.data();
+      std::uint8_t* const drawn = drawn_.data();
+      std::uint64_t draw = 0;
+      for (std::uint64_t j = n - c.reach, k = 0; j < n; ++j, ++k) {
+        const auto u = static_cast<NodeId>(bounded(draw64(key, draw++), j + 1));
+        const NodeId v = u ^ ((u ^ static_cast<NodeId>(j)) & (NodeId{0} - drawn[u]));  // drawn already: j
+        drawn[v] = 1;
+        targets[k] = v;
+      }
+      targets_.pop_back();
+      if (dense) {
+        std::size_t k = 0;
+        for (NodeId v = 0; v < n; ++v) {
+          targets[k] = v;
+          k += drawn[v];
+          drawn[v] = 0;
+        }
       } else {
         for (const NodeId v : targets_) drawn_[v] = 0;
         std::sort(targets_.begin(), targets_.end());

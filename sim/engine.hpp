@@ -1114,12 +1114,15 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
     frontier_end = adopted;
   }
   if (attribute) {  // reach: seeds, channel exposures (marked above), and heads of every arc used
-    for (std::size_t i = 0; i < frontier_end; ++i) {
-      const NodeId u = state.adopters[i];
-      counts.reach += scratch->mark(u);
-      if (state.adopted_at[u] >= static_cast<Step>(counts.steps()) - 1) continue;  // never spread
-      for (ArcId a = g.arc_begin(u); a < g.arc_end(u); ++a) counts.reach += scratch->mark(g.head(a));
-    }
+    // The adopters are scattered: their rows are fetched ahead, as a frontier's are.
+    const Step last = static_cast<Step>(counts.steps()) - 1;
+    std::uint64_t reach = 0;
+    detail::for_each_prefetched(HeadRows(g), state.adopters.data(), 0, frontier_end, [&](NodeId u) {
+      reach += scratch->mark(u);
+      if (state.adopted_at[u] >= last) return;  // never spread
+      for (const NodeId v : g.out_neighbours(u)) reach += scratch->mark(v);
+    });
+    counts.reach += reach;
   }
   const std::uint32_t row = r - opt.first_replicate;
   result.summaries[row] = summarise(counts, g.num_nodes(), opt.step_hours);

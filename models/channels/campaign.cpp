@@ -169,7 +169,6 @@ class Run final : public CampaignRun {
         drawn[v] = 1;
         targets[k] = v;
       }
-      targets_.pop_back();
       if (dense) {
         std::size_t k = 0;
         for (NodeId v = 0; v < n; ++v) {
@@ -177,8 +176,10 @@ class Run final : public CampaignRun {
           k += drawn[v];
           drawn[v] = 0;
         }
-      } else {
-        for (const NodeId v : targets_) drawn_[v] = 0;
+      }
+      targets_.pop_back();
+      if (!dense) {
+        for (const NodeId v : targets_) drawn[v] = 0;
         std::sort(targets_.begin(), targets_.end());
       }
       if (!c.pool.empty())

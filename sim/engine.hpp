@@ -1090,8 +1090,8 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
       scratch->pending_activity.resize(pending);
       const ContextOf<M> serial{g, state, rep, t, &workspace, frontier_begin, frontier_end, false, opt.parallel_frontier,
                                 ctx_sharing, susceptibility, attribute};
-      std::size_t i = pending_known;
       if (attribute) {  // scattered agents, their in-arcs fetched ahead as for the step's adopters
+        std::size_t i = pending_known;
         detail::for_each_prefetched(*opt.in_arcs, state.pending.data(), pending_known, pending, [&](NodeId v) {
           scratch->pending_tips[i++] = detail::attribute(model, serial, *opt.in_arcs, exposures, friends_credit, v);
         });
@@ -1099,7 +1099,8 @@ void run_replicate(const Graph& g, const M& model, const SeedPlan& seeds, const 
         std::fill(scratch->pending_tips.begin() + static_cast<std::ptrdiff_t>(pending_known),
                   scratch->pending_tips.end(), Tip{kNoNode, friends_credit, 0});
       }
-      for (i = pending_known; i < pending; ++i) scratch->pending_activity[i] = state.deferred_activity[state.pending[i]];
+      for (std::size_t i = pending_known; i < pending; ++i)
+        scratch->pending_activity[i] = state.deferred_activity[state.pending[i]];
       pending_known = pending;
     }
     if (report.quiet && exposures.empty() && adopted == frontier_end && pending == 0 && opt.stop_when_quiet &&

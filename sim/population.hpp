@@ -6,8 +6,10 @@
 /// following a day/night cycle). Nothing is stored per agent: each trait is a pure function of
 /// (seed, replicate, agent[, step]), computed where an exposure has already tipped, so runs
 /// without these traits pay nothing and runs with them pay only on the rare tipping path. The
-/// one exception is the activity of agents tipped while offline: the engine keeps it beside
-/// them while they wait (AttributionScratch::pending_activity), as they are asked every step.
+/// one exception is the activity of agents tipped while offline: the claim that found them
+/// offline keeps the activity it drew (ReplicateState::deferred_activity), and the engine
+/// copies it beside them in the waiting list (AttributionScratch::pending_activity), which it
+/// reads in order every step.
 /// Semantics per model: models/channels/README.md and docs/models.md.
 
 #include <algorithm>

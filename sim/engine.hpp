@@ -108,7 +108,7 @@ class ReplicateState {
   /// their pages are first touched as they grow.
   ReplicateState(NodeId n, bool with_pressure) {
     assign_huge(adopted_at, n, kNever);
-    allocate_huge(adopters, n);
+    allocate_huge(adopters, static_cast<std::size_t>(n) + 1);
     if (with_pressure) {
       assign_huge(pressure, n, PressureCell{});
       allocate_huge(touched, n);
@@ -117,7 +117,9 @@ class ReplicateState {
 
   /// Step at which each agent adopted, kNever if not (yet).
   AgentArray<Step> adopted_at;
-  /// Every adopter in adoption order; the frontier of each step is a contiguous slice.
+  /// Every adopter in adoption order; the frontier of each step is a contiguous slice. One
+  /// slot more than agents: a branch-free append stores each candidate at the end and
+  /// advances past it only if it adopted, so it needs a slot there even when all have.
   AgentArray<NodeId> adopters;
   std::atomic<std::size_t> adopters_end{0};
   /// Model scratch for threshold models: accumulated trust and the cached threshold of each

@@ -32,6 +32,7 @@
 
 #include "sim/agent_list.hpp"
 #include "sim/engine.hpp"
+#include "sim/huge_array.hpp"
 #include "sim/network/neighbourhood.hpp"
 #include "sim/random.hpp"
 
@@ -68,20 +69,26 @@ class Bass {
   /// @param p, q rates per period; @param period_steps steps per period (Δ = 1/period_steps).
   /// The scenario validator ensures Δ·(p + q) <= 1, so every P is a probability.
   Bass(double p, double q, double period_steps, Form form, const Graph& graph)
-      : p_(p / period_steps), q_(q / period_steps), form_(form), in_degree_(graph) {
-    q_over_k_.resize(kDegreeTable);
-    for (std::size_t k = 1; k < kDegreeTable; ++k) q_over_k_[k] = q_ / static_cast<double>(k);
+      : p_(p / period_steps), q_(q / period_steps), form_(form) {
+    const NodeId n = graph.num_nodes();
+    if (graph.implicit_complete()) {
+      q_over_k_complete_ = n > 1 ? q_ / static_cast<double>(n - 1) : 0.0;
+      return;
+    }
+    const InDegrees in_degree(graph);
+    assign_huge(q_over_k_, n, 0.0);
+    for (NodeId v = 0; v < n; ++v)
+      if (const std::uint64_t k = in_degree(graph, v); k > 0) q_over_k_[v] = q_ / static_cast<double>(k);
   }
 
   [[nodiscard]] Replicate begin_replicate(std::uint64_t seed, std::uint32_t replicate) const noexcept {
     return {stream_key(seed, replicate, Stream::kAdoption)};
   }
 
-  /// Per-step adoption probability with m of k in-neighbours adopted.
-  [[nodiscard]] double probability(std::uint64_t m, std::uint64_t k) const noexcept {
-    if (k == 0 || m == 0) return p_;  // both forms give exactly p then
-    const double q_k = k < kDegreeTable ? q_over_k_[k] : q_ / static_cast<double>(k);
-    if (form_ == Form::kHazard) return std::min(1.0, p_ + q_k * static_cast<double>(m));
+  /// Per-step adoption probability with m of its k in-neighbours adopted, given q_k = q·Δ/k.
+  [[nodiscard]] double probability(std::uint64_t m, double q_k) const noexcept {
+    if (m == 0) return p_;  // both forms give exactly p then (and k = 0 implies m = 0)
+    if (form_ == Form::kHazard) return hazard(m, q_k);
     return 1.0 - (1.0 - p_) * std::pow(1.0 - q_k, static_cast<double>(m));
   }
 
@@ -163,8 +170,8 @@ class Bass {
   [[nodiscard]] OwnCause own_cause(const Ctx& ctx, NodeId v) const {
     const Graph& g = ctx.graph;
     const double u = to_unit(draw64(derive(ctx.replicate.adoption_key, static_cast<std::uint64_t>(ctx.step)), v));
-    const double prob = g.implicit_complete() ? probability(ctx.frontier_end, g.num_nodes() - 1)
-                                              : probability(ctx.workspace->adopted_in[v], in_degree_(g, v));
+    const double prob = g.implicit_complete() ? probability(ctx.frontier_end, q_over_k_complete_)
+                                              : probability(ctx.workspace->adopted_in[v], q_over_k_[v]);
     if (u < p_) return OwnCause::kSpontaneous;
     return u < prob ? OwnCause::kNeighbours : OwnCause::kNone;
   }
@@ -210,51 +217,64 @@ class Bass {
     // refuses [population] activity for it), so claiming is storing the step.
     NodeId* adopters = s.adopters.data();
     std::size_t adopted = s.adopters_end.load(std::memory_order_relaxed);
-    NodeId unused = kNoNode;
-    const auto decide = [&](NodeId v, double prob) {
+    // In locals, not read through ctx and this: the loop's stores could alias them, and the
+    // compiler would load them again every iteration (and branch on the step's select).
+    const Step step = ctx.step;
+    const double* q_over_k = q_over_k_.data();
+    // Inlined into each of the three loops below (GCC would call it once per agent).
+    const auto decide = [&](NodeId v, double prob) __attribute__((always_inline)) {
       const Step at = adopted_at[v];
       if constexpr (kParallel) {
         if (at != kNever) return;  // a channel converted it in this step
         if (to_unit(draw64(key, v)) < prob) {
-          if (detail::claim<kParallel>(s, v, ctx.step)) sink.push(v);
+          if (detail::claim<kParallel>(s, v, step)) sink.push(v);
           return;
         }
         pending[kept++] = v;
       } else {
         const bool open = at == kNever;  // else a channel converted it in this step
         const bool adopt = open & (to_unit(draw64(key, v)) < prob);
-        adopted_at[v] = adopt ? ctx.step : at;
-        // Not adopters[adopted] unconditionally: with every agent adopted (a channel converted
-        // the last ones), that is one past the end.
-        *detail::branchless_target(adopt, adopters + adopted, &unused) = v;
+        adopted_at[v] = at + static_cast<Step>(adopt) * (step - kNever);  // adopt implies at == kNever
+        adopters[adopted] = v;  // kept only if it adopted (the list has a slot to spare)
         adopted += adopt;
         pending[kept] = v;
         kept += open & !adopt;
       }
     };
     if (g.implicit_complete()) {  // one probability for everyone
-      const double prob = probability(ctx.frontier_end, g.num_nodes() - 1);
+      const double prob = probability(ctx.frontier_end, q_over_k_complete_);
       for (std::size_t i = begin; i < end; ++i) decide(pending[i], prob);
+    } else if (form_ == Form::kHazard) {  // without probability()'s branch: hazard(0, q_k) is p
+      const std::uint32_t* adopted_in = ctx.workspace->adopted_in.data();
+      for (std::size_t i = begin; i < end; ++i) {
+        const NodeId v = pending[i];
+        decide(v, hazard(adopted_in[v], q_over_k[v]));
+      }
     } else {
       const std::uint32_t* adopted_in = ctx.workspace->adopted_in.data();
       for (std::size_t i = begin; i < end; ++i) {
         const NodeId v = pending[i];
-        decide(v, probability(adopted_in[v], in_degree_(g, v)));
+        decide(v, probability(adopted_in[v], q_over_k[v]));
       }
     }
     if constexpr (!kParallel) s.adopters_end.store(adopted, std::memory_order_relaxed);
     return kept - begin;
   }
 
+  /// The hazard form's probability: Δp + m·Δq/k, at most 1.
+  [[nodiscard]] double hazard(std::uint64_t m, double q_k) const noexcept {
+    return std::min(1.0, p_ + q_k * static_cast<double>(m));
+  }
+
   /// Pending agents per block of a parallel sweep.
   static constexpr std::size_t kSweepBlock = 4096;
-  /// q/k is tabled for in-degrees below this (16 KiB): a multiplication, not a division, per draw.
-  static constexpr std::size_t kDegreeTable = 2048;
 
   double p_, q_;  ///< per step: p·Δ, q·Δ
   Form form_;
-  InDegrees in_degree_;
-  std::vector<double> q_over_k_;  ///< q·Δ/k for k < kDegreeTable
+  /// q·Δ/k_v of each agent v (0 where k_v = 0; CSR graphs): the sweep reads it in the order of
+  /// the pending list, one sequential load per draw instead of its in-degree's two and a division.
+  AgentArray<double> q_over_k_;
+  double q_over_k_complete_ = 0;  ///< q·Δ/(N-1) on the implicit complete graph
 };
 
 // Compiled once, in bass.cpp: callers link that instance rather than compile the engine again.

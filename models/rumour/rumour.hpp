@@ -213,7 +213,7 @@ class Rumour {
       *detail::branchless_target(tells, &status[callee], &unused.status) = kSpreader;
       *detail::branchless_target(tells, &told_by[callee], &unused.node) = u;
       *detail::branchless_target(tells, &adopted_at[callee], &unused.step) = ctx.step;
-      *detail::branchless_target(tells, &adopters[told], &unused.node) = callee;
+      adopters[told] = callee;  // kept only if told (the list has a slot to spare)
       heard[told] = callee;
       fresh[told] = callee;
       told += tells ? 1 : 0;

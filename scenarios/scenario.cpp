@@ -40,22 +40,6 @@ struct Diagnostic {
   std::string text;
 };
 
-std::string type_name(toml::node_type type) {
-  switch (type) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
 std::string expected_type(Kind kind) {
   switch (kind) {
     case Kind::kBool: return "boolean";
@@ -330,7 +314,7 @@ void Loader::apply_override(std::size_t index) {
       }
       node = array->get(*at);
     } else {
-      fail(walked, "expected a table to set " + in_quotes(part) + " in, found " + type_name(node->type()));
+      fail(walked, "expected a table to set " + in_quotes(part) + " in, found " + toml_type_name(node->type()));
       return;
     }
     walked = here;
@@ -407,19 +391,19 @@ Scenario Loader::validate() {
           const std::string entry = key + "." + std::to_string(i);
           auto* table = array->get(i)->as_table();
           if (table == nullptr) {
-            error(*array->get(i), entry, "expected table, found " + type_name(array->get(i)->type()));
+            error(*array->get(i), entry, "expected table, found " + toml_type_name(array->get(i)->type()));
             continue;
           }
           target.channel = &scenario.channels.emplace_back();
           check_table(*section.table, *table, entry, target);
         }
       } else {
-        error(*node, key, "expected array of tables ([[" + key + "]]), found " + type_name(node->type()));
+        error(*node, key, "expected array of tables ([[" + key + "]]), found " + toml_type_name(node->type()));
       }
     } else if (auto* table = node->as_table()) {
       check_table(*section.table, *table, key, target);
     } else {
-      error(*node, key, "expected table, found " + type_name(node->type()));
+      error(*node, key, "expected table, found " + toml_type_name(node->type()));
     }
     clean[key] = error_count() == before;
   }
@@ -469,7 +453,7 @@ bool Loader::check_table(const Table& declared, toml::table& table, const std::s
       if (toml::node* node = table.get(f.key)) {
         const auto* name = node->as_string();
         if (name == nullptr) {
-          error(*node, key, "expected string, found " + type_name(node->type()));
+          error(*node, key, "expected string, found " + toml_type_name(node->type()));
           continue;
         }
         std::vector<std::string_view> names;
@@ -695,7 +679,7 @@ std::optional<Value> Loader::convert(const Field& field, toml::node& node, const
             ok = checked_int(field, element, i->get(), element_key).has_value() && ok;
             values.push_back(i->get());
           } else {
-            error(element, element_key, "expected integer, found " + type_name(element.type()));
+            error(element, element_key, "expected integer, found " + toml_type_name(element.type()));
             ok = false;
           }
         }
@@ -713,7 +697,7 @@ std::optional<Value> Loader::convert(const Field& field, toml::node& node, const
     case Kind::kSubtableArray:
       break;  // resolved in check_table
   }
-  error(node, key, "expected " + expected_type(field.kind) + ", found " + type_name(node.type()));
+  error(node, key, "expected " + expected_type(field.kind) + ", found " + toml_type_name(node.type()));
   return std::nullopt;
 }
 
@@ -725,13 +709,13 @@ void Loader::check_nested(const Field& field, toml::node& node, const std::strin
       Target entry = field.nested.entry(target, 0);
       check_table(*field.table, *table, key, entry);
     } else {
-      error(node, key, "expected table, found " + type_name(node.type()));
+      error(node, key, "expected table, found " + toml_type_name(node.type()));
     }
     return;
   }
   auto* array = node.as_array();
   if (array == nullptr) {
-    error(node, key, "expected array of tables ([[" + key + "]]), found " + type_name(node.type()));
+    error(node, key, "expected array of tables ([[" + key + "]]), found " + toml_type_name(node.type()));
     return;
   }
   if (static_cast<std::int64_t>(array->size()) > field.range.int_max) {
@@ -746,7 +730,7 @@ void Loader::check_nested(const Field& field, toml::node& node, const std::strin
     if (auto* table = element.as_table()) {
       check_table(*field.table, *table, entry_key, entry);
     } else {
-      error(element, entry_key, "expected table, found " + type_name(element.type()));
+      error(element, entry_key, "expected table, found " + toml_type_name(element.type()));
     }
   }
 }
@@ -766,7 +750,7 @@ std::optional<Value> Loader::distribution(const Field& field, toml::node& node, 
     target.dist = &d;
     if (!check_table(*field.table, *table, key, target)) return std::nullopt;
   } else {
-    error(node, key, "expected " + expected_type(field.kind) + ", found " + type_name(node.type()));
+    error(node, key, "expected " + expected_type(field.kind) + ", found " + toml_type_name(node.type()));
     return std::nullopt;
   }
 

@@ -47,22 +47,6 @@ bool bare_key(std::string_view k) {
   });
 }
 
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
 /// A TOML value as one line of TOML text (what a --set override takes).
 std::string toml_text(const toml::node& node) {
   using schema::Value;
@@ -392,7 +376,7 @@ void Planner::add_file_parameter(const std::string& key, const toml::key& name, 
     read_range(d, *table, true, position(file_, node.source()));
   } else {
     problems_.add(position(file_, node.source()) + ": " + d.display +
-                  ": expected an array of values or a range {low = ..., high = ...}, found " + type_name(node));
+                  ": expected an array of values or a range {low = ..., high = ...}, found " + toml_type_name(node.type()));
     return;
   }
   drafts_.push_back(std::move(d));
@@ -426,7 +410,7 @@ void Planner::read_range(Draft& d, const toml::table& range, bool from_file, con
       integer = false;
     } else {
       problems_.add(out_where + ": " + d.display + "." + k + ": expected a finite number, found " +
-                    (n->is_floating_point() ? schema::format_number(n->as_floating_point()->get()) : type_name(*n)));
+                    (n->is_floating_point() ? schema::format_number(n->as_floating_point()->get()) : toml_type_name(n->type())));
       ok = false;
     }
   };
@@ -436,7 +420,7 @@ void Planner::read_range(Draft& d, const toml::table& range, bool from_file, con
     if (const auto* b = l->as_boolean()) {
       d.p.log = b->get();
     } else {
-      problems_.add(at(*l) + ": " + d.display + ".log: expected boolean, found " + type_name(*l));
+      problems_.add(at(*l) + ": " + d.display + ".log: expected boolean, found " + toml_type_name(l->type()));
       ok = false;
     }
   }

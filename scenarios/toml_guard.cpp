@@ -75,4 +75,20 @@ toml::table parse_toml(std::string_view text, std::string_view source) {
   return toml::parse(text, source);
 }
 
+std::string toml_type_name(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
 }  // namespace wom

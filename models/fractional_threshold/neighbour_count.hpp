@@ -16,6 +16,7 @@
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
 #include "sim/network/graph.hpp"
+#include "sim/relaxed.hpp"
 
 namespace wom::neighbour_count {
 
@@ -39,30 +40,6 @@ namespace wom::neighbour_count {
   return static_cast<std::uint32_t>(std::clamp<u128>(need, 1, ReplicateState::kClosed - 1));
 }
 
-namespace detail {
-inline std::uint32_t load(std::uint32_t& v) noexcept {
-  return std::atomic_ref<std::uint32_t>(v).load(std::memory_order_relaxed);
-}
-template <bool kParallel>
-void store(std::uint32_t& v, std::uint32_t x) noexcept {
-  if constexpr (kParallel) std::atomic_ref<std::uint32_t>(v).store(x, std::memory_order_relaxed); else v = x;
-}
-template <bool kParallel>
-void publish(std::uint32_t& v, std::uint32_t x) noexcept {  // unless another caller moved the cell on
-  if constexpr (kParallel) {
-    std::uint32_t expected = 0;
-    std::atomic_ref<std::uint32_t>(v).compare_exchange_strong(expected, x, std::memory_order_relaxed);
-  } else {
-    v = x;
-  }
-}
-template <bool kParallel>
-std::uint32_t increment(std::uint32_t& v) noexcept {
-  if constexpr (kParallel) return std::atomic_ref<std::uint32_t>(v).fetch_add(1, std::memory_order_relaxed);
-  return v++;
-}
-}  // namespace detail
-
 /// Counts one exposure of `head`; true when this exposure is the one that brings its count to
 /// its requirement `need_of(head)` (exactly one exposure does, whatever the order). The
 /// crossing closes the cell, so later exposures of an adopter cost one read. The cell is
@@ -74,16 +51,16 @@ std::uint32_t increment(std::uint32_t& v) noexcept {
 template <bool kAtomicCell, bool kSharedLists = kAtomicCell, class NeedOf>
 [[nodiscard, gnu::always_inline]] inline bool count_exposure(ReplicateState& s, NodeId head, const NeedOf& need_of) {
   auto& cell = s.pressure[head];
-  std::uint32_t need = detail::load(cell.threshold);
+  std::uint32_t need = relaxed::load(cell.threshold);
   if (need == ReplicateState::kClosed) return false;
-  const std::uint32_t old = detail::increment<kAtomicCell>(cell.pressure);
+  const std::uint32_t old = relaxed::add<kAtomicCell>(cell.pressure, 1);
   if (old == 0) s.template touch<kSharedLists>(head);  // first exposure: register the cell for reset
   if (need == 0) {  // not computed yet: a pure function of (replicate, head), so racers agree
     need = need_of(head);
-    detail::publish<kAtomicCell>(cell.threshold, need);
+    relaxed::publish<kAtomicCell>(cell.threshold, need);
   }
   if (old + 1 == need) {
-    detail::store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
+    relaxed::store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
     return true;
   }
   return false;

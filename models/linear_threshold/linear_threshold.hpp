@@ -30,6 +30,7 @@
 #include "sim/distribution.hpp"
 #include "sim/engine.hpp"
 #include "sim/random.hpp"
+#include "sim/relaxed.hpp"
 
 namespace wom {
 
@@ -177,8 +178,8 @@ class LinearThreshold {
     Workspace& ws = *ctx.workspace;
     if (w == 0) return false;
     auto& cell = s.pressure[head];
-    if (load(cell.threshold) == ReplicateState::kClosed) return false;
-    add<kParallel>(distrust ? ws.negative_[head] : cell.pressure, w);
+    if (relaxed::load(cell.threshold) == ReplicateState::kClosed) return false;
+    relaxed::add<kParallel>(distrust ? ws.negative_[head] : cell.pressure, w);
     Step last;
     if constexpr (kParallel) {
       std::atomic_ref<Step> listed(ws.listed_[head]);
@@ -237,18 +238,18 @@ class LinearThreshold {
     ReplicateState& s = ctx.state;
     if (w == 0) return false;
     auto& cell = s.pressure[head];
-    std::uint32_t theta = load(cell.threshold);
+    std::uint32_t theta = relaxed::load(cell.threshold);
     if (theta == ReplicateState::kClosed) return false;
-    const std::uint32_t old = add<kAtomicCell>(cell.pressure, w);
+    const std::uint32_t old = relaxed::add<kAtomicCell>(cell.pressure, w);
     if (old == 0) {  // first exposure: this caller alone registers the cell for reset
       s.template touch<kSharedLists>(head);
     }
     if (theta == 0) {  // not drawn yet: a pure function, so racing callers agree on it
       theta = effective_threshold(ctx, head);
-      publish<kAtomicCell>(cell.threshold, theta);
+      relaxed::publish<kAtomicCell>(cell.threshold, theta);
     }
     if (old < theta && old + w >= theta) {
-      store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
+      relaxed::store<kAtomicCell>(cell.threshold, ReplicateState::kClosed);
       return true;
     }
     return false;
@@ -269,33 +270,6 @@ class LinearThreshold {
 
   static std::uint32_t trust_of(const Graph& g, ArcId arc) noexcept {
     return g.has_uniform_trust() ? g.uniform_trust() : g.trust(arc);
-  }
-  // Relaxed atomics in parallel steps: the cell's values are order-independent sums and
-  // pure-function thresholds, so no ordering between agents is needed.
-  static std::uint32_t load(std::uint32_t& v) noexcept {
-    return std::atomic_ref<std::uint32_t>(v).load(std::memory_order_relaxed);
-  }
-  template <bool kParallel>
-  static void store(std::uint32_t& v, std::uint32_t x) noexcept {
-    if constexpr (kParallel) std::atomic_ref<std::uint32_t>(v).store(x, std::memory_order_relaxed); else v = x;
-  }
-  /// Stores a freshly drawn threshold unless the cell moved on (another caller drew it, or
-  /// closed it), so a late writer never reopens a closed cell.
-  template <bool kParallel>
-  static void publish(std::uint32_t& v, std::uint32_t x) noexcept {
-    if constexpr (kParallel) {
-      std::uint32_t expected = 0;
-      std::atomic_ref<std::uint32_t>(v).compare_exchange_strong(expected, x, std::memory_order_relaxed);
-    } else {
-      v = x;
-    }
-  }
-  template <bool kParallel>
-  static std::uint32_t add(std::uint32_t& v, std::uint32_t x) noexcept {
-    if constexpr (kParallel) return std::atomic_ref<std::uint32_t>(v).fetch_add(x, std::memory_order_relaxed);
-    const std::uint32_t old = v;
-    v = old + x;
-    return old;
   }
   Distribution threshold_;
   bool standard_uniform_;  ///< threshold_ is uniform(0,1)

@@ -40,20 +40,10 @@ struct Diagnostic {
   std::string text;
 };
 
+/// What an error says a key expects: the key reference's name for its kind, with the syntax of
+/// a distribution table spelled out.
 std::string expected_type(Kind kind) {
-  switch (kind) {
-    case Kind::kBool: return "boolean";
-    case Kind::kInt: return "integer";
-    case Kind::kFloat: return "float";
-    case Kind::kString:
-    case Kind::kSwitch: return "string";
-    case Kind::kIntArray: return "array of integers";
-    case Kind::kDistribution: return "float or table {dist = ...}";
-    case Kind::kTable: return "table";
-    case Kind::kSubtable: return "table";
-    case Kind::kSubtableArray: return "array of tables";
-  }
-  return "";
+  return kind == Kind::kDistribution ? "float or table {dist = ...}" : schema::kind_name(kind);
 }
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }

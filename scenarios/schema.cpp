@@ -1283,21 +1283,6 @@ std::string join_codes(const std::vector<std::string_view>& items) {
   return out;
 }
 
-std::string type_text(const Field& f) {
-  switch (f.kind) {
-    case Kind::kBool: return "boolean";
-    case Kind::kInt: return "integer";
-    case Kind::kFloat: return "float";
-    case Kind::kString:
-    case Kind::kSwitch: return "string";
-    case Kind::kIntArray: return "array of integers";
-    case Kind::kDistribution: return "float or distribution";
-    case Kind::kTable: return "table";
-    case Kind::kSubtable: return "table";
-    case Kind::kSubtableArray: return "array of tables";
-  }
-  return "";
-}
 
 std::string allowed_text(const Field& f) {
   switch (f.kind) {
@@ -1345,7 +1330,7 @@ std::string default_text(const Table& table, const Field& f, const Target& defau
 void markdown_table(std::ostringstream& out, const Table& table, const Target& defaults) {
   out << "| key | type | default | allowed | meaning |\n| --- | --- | --- | --- | --- |\n";
   for (const Field& f : table.fields) {
-    out << "| " << code(f.key) << " | " << type_text(f) << " | " << default_text(table, f, defaults) << " | "
+    out << "| " << code(f.key) << " | " << kind_name(f.kind) << " | " << default_text(table, f, defaults) << " | "
         << allowed_text(f) << " | " << f.doc << " |\n";
   }
   for (const Field& f : table.fields) {
@@ -1571,6 +1556,22 @@ std::string describe_range(const Field& f) {
   }
   if (has_min) return (r.min_open ? "> " : ">= ") + format_number(r.min);
   if (has_max) return (r.max_open ? "< " : "<= ") + format_number(r.max);
+  return "";
+}
+
+std::string kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::kBool: return "boolean";
+    case Kind::kInt: return "integer";
+    case Kind::kFloat: return "float";
+    case Kind::kString:
+    case Kind::kSwitch: return "string";
+    case Kind::kIntArray: return "array of integers";
+    case Kind::kDistribution: return "float or distribution";
+    case Kind::kTable: return "table";
+    case Kind::kSubtable: return "table";
+    case Kind::kSubtableArray: return "array of tables";
+  }
   return "";
 }
 

@@ -169,6 +169,9 @@ void check_scenario(Scenario& scenario, ScenarioReporter& reporter);
 /// ">= 1"; empty when unbounded.
 std::string describe_range(const Field& field);
 
+/// What a key of this kind holds, as the key reference says: "boolean", "array of tables", ...
+std::string kind_name(Kind kind);
+
 /// Formats a value as TOML (floats always with a '.' or exponent, so they stay floats).
 std::string toml_value(const Value& value);
 /// Formats a double in its shortest round-tripping form ("0.1", "2", "1e+20").

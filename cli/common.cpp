@@ -16,6 +16,8 @@
 #include <system_error>
 #include <thread>
 
+#include <tbb/global_control.h>
+
 #include "cli/command.hpp"
 #include "output/atomic_file.hpp"
 #include "output/sweep_writer.hpp"  // student_t975, shared with the sweep summaries
@@ -24,6 +26,18 @@
 namespace fs = std::filesystem;
 
 namespace wom::cli {
+
+void describe_scenario(Provenance& provenance, const Scenario& scenario, const std::string& command_line) {
+  provenance.command_line = command_line;
+  provenance.scenario_path = scenario.path.string();
+  provenance.scenario_text = scenario.text;
+  provenance.overrides = scenario.overrides;
+  provenance.model = scenario.model.name;
+  provenance.seed = scenario.run.seed;
+  provenance.threads =
+      static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+}
+
 
 void add_threads_option(CLI::App& command, Invocation& invocation) {
   command.add_option("-t,--threads", invocation.threads, "Worker threads (default: all cores); results do not depend on it")

@@ -9,7 +9,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "output/run_writer.hpp"
+#include "scenarios/scenario.hpp"
+
 namespace wom::cli {
+
+/// Fills what an output's provenance says of its scenario (path, text, --set overrides,
+/// model, seed), of the command line and of the threads in force; times are the caller's.
+void describe_scenario(Provenance& provenance, const Scenario& scenario, const std::string& command_line);
 
 /// How wom meets signals; main calls it first, before any thread exists.
 ///  - SIGINT, SIGTERM, SIGHUP: a watcher thread removes every output file still being written

@@ -10,8 +10,6 @@
 #include <map>
 #include <memory>
 
-#include <tbb/global_control.h>
-
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "output/run_writer.hpp"
@@ -161,13 +159,7 @@ int run(const Options& o, const Invocation& inv) {
   for (const auto& v : variants) {
     const Scenario& sc = v.prepared->scenario();
     Provenance p;
-    p.command_line = inv.command_line;
-    p.scenario_path = sc.path.string();
-    p.scenario_text = sc.text;
-    p.overrides = sc.overrides;
-    p.model = sc.model.name;
-    p.seed = sc.run.seed;
-    p.threads = static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    describe_scenario(p, sc, inv.command_line);
     p.started_utc = started;
     p.finished_utc = utc_now();
     p.build_seconds = v.prepared->build_seconds();

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include <tbb/global_control.h>
-
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
@@ -135,13 +133,7 @@ int run(const Options& o, const Invocation& inv) {
   const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const Scenario& sc = prepared.scenario();
-  prov.command_line = inv.command_line;
-  prov.scenario_path = sc.path.string();
-  prov.scenario_text = sc.text;
-  prov.overrides = sc.overrides;
-  prov.model = sc.model.name;
-  prov.seed = sc.run.seed;
-  prov.threads = static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  describe_scenario(prov, sc, inv.command_line);
   prov.build_seconds = prepared.build_seconds();
   prov.run_seconds = run_s;
   prov.finished_utc = utc_now();

@@ -364,13 +364,8 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
       header.simulate_seconds += r.result.simulate_seconds;
     }
     Provenance& prov = header.provenance;
-    prov.command_line = inv.command_line;
-    prov.scenario_path = plan.base.path.string();
-    prov.scenario_text = plan.base.text;
-    prov.overrides = plan.set_arguments;
-    prov.model = plan.base.model.name;
-    prov.seed = plan.base.run.seed;
-    prov.threads = static_cast<int>(threads);
+    describe_scenario(prov, plan.base, inv.command_line);
+    prov.overrides = plan.set_arguments;  // the sweep's own --set (each point's are in its row)
     prov.started_utc = started;
     prov.run_seconds = run_seconds;
     prov.finished_utc = utc_now();

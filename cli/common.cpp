@@ -38,7 +38,6 @@ void describe_scenario(Provenance& provenance, const Scenario& scenario, const s
       static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
 }
 
-
 void add_threads_option(CLI::App& command, Invocation& invocation) {
   command.add_option("-t,--threads", invocation.threads, "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1, 4096));

@@ -1283,7 +1283,6 @@ std::string join_codes(const std::vector<std::string_view>& items) {
   return out;
 }
 
-
 std::string allowed_text(const Field& f) {
   switch (f.kind) {
     case Kind::kBool: return "`true`, `false`";

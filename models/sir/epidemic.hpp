@@ -158,14 +158,17 @@ class DiscreteEpidemic {
     // 2. Recovery of I(t-1), in list order (serial: O(|I|)); then I(t) = survivors + fresh.
     const std::uint64_t rkey = derive(ctx.replicate.recover_key, t);
     NodeId* list = ws.infected.data();
+    std::uint8_t* const infected_now = ws.infected_now.data();
+    std::uint8_t unused = 0;
     std::size_t kept = 0;
+    // Whether an agent recovers is a coin flip to the processor (probability γ): the outcome
+    // is stored without a branch, as the rumour's and Bass's are.
     for (std::size_t i = 0; i < ni; ++i) {
       const NodeId u = list[i];
-      if ((draw64(rkey, u) >> 11) < gamma53_) {
-        if constexpr (kSis) ws.infected_now[u] = 0;
-      } else {
-        list[kept++] = u;
-      }
+      const bool recovers = (draw64(rkey, u) >> 11) < gamma53_;
+      if constexpr (kSis) *detail::branchless_target(recovers, infected_now + u, &unused) = 0;
+      list[kept] = u;  // kept <= i: never ahead of the reading
+      kept += !recovers;
     }
     for (const NodeId v : ws.fresh) list[kept++] = v;
     ws.infected.truncate(kept);

@@ -244,18 +244,17 @@ class Bass {
     if (g.implicit_complete()) {  // one probability for everyone
       const double prob = probability(ctx.frontier_end, q_over_k_complete_);
       for (std::size_t i = begin; i < end; ++i) decide(pending[i], prob);
-    } else if (form_ == Form::kHazard) {  // without probability()'s branch: hazard(0, q_k) is p
+    } else {  // each agent's probability from its count m and its Δq/k
       const std::uint32_t* adopted_in = ctx.workspace->adopted_in.data();
-      for (std::size_t i = begin; i < end; ++i) {
-        const NodeId v = pending[i];
-        decide(v, hazard(adopted_in[v], q_over_k[v]));
-      }
-    } else {
-      const std::uint32_t* adopted_in = ctx.workspace->adopted_in.data();
-      for (std::size_t i = begin; i < end; ++i) {
-        const NodeId v = pending[i];
-        decide(v, probability(adopted_in[v], q_over_k[v]));
-      }
+      const auto each = [&](auto probability_of) __attribute__((always_inline)) {
+        for (std::size_t i = begin; i < end; ++i) {
+          const NodeId v = pending[i];
+          decide(v, probability_of(adopted_in[v], q_over_k[v]));
+        }
+      };
+      // The hazard form without probability()'s branch on m = 0: hazard(0, q_k) is p.
+      if (form_ == Form::kHazard) each([this](std::uint64_t m, double q_k) { return hazard(m, q_k); });
+      else each([this](std::uint64_t m, double q_k) { return probability(m, q_k); });
     }
     if constexpr (!kParallel) s.adopters_end.store(adopted, std::memory_order_relaxed);
     return kept - begin;

@@ -197,6 +197,7 @@ class Rumour {
     std::uint8_t* const status = ws.status.data();
     NodeId* const told_by = ws.told_by.data();
     Step* const adopted_at = ctx.state.adopted_at.data();
+    const Step step = ctx.step;  // a local: read through ctx, it would be loaded again per call
     NodeId* const adopters = ctx.state.adopters.data() + ctx.state.adopters_end.load(std::memory_order_relaxed);
     struct {
       std::uint8_t status;
@@ -212,7 +213,7 @@ class Rumour {
       // and the rumour takes no activity): its adoption step is stored, not checked.
       *detail::branchless_target(tells, &status[callee], &unused.status) = kSpreader;
       *detail::branchless_target(tells, &told_by[callee], &unused.node) = u;
-      *detail::branchless_target(tells, &adopted_at[callee], &unused.step) = ctx.step;
+      *detail::branchless_target(tells, &adopted_at[callee], &unused.step) = step;
       adopters[told] = callee;  // kept only if told (the list has a slot to spare)
       heard[told] = callee;
       fresh[told] = callee;

@@ -200,11 +200,11 @@ int main(int argc, char** argv) {
   const NodeId big_n = perf ? 1'000'000 : 20'000, small_n = perf ? 100'000 : 5'000;
   const double load_start = bench::load_average();
 
-  // The machine's limits first, while the heap is empty: 256 MiB is 8 times the last-level
-  // cache of the machines this ran on. The probe is kept and timed again next to each workload
-  // on a quarter of its gathers (a sixth of a second on one thread).
+  // The machine's limits first, while the heap is empty (an array 8 times the last-level
+  // cache, perf_probe_bytes). The probe is kept and timed again next to each workload on a
+  // quarter of its gathers (a sixth to a third of a second on one thread).
   const std::size_t probe_gathers = perf ? std::size_t{1} << 26 : std::size_t{1} << 22;
-  bench::RooflineProbe probe(perf ? std::size_t{1} << 28 : std::size_t{1} << 26, probe_gathers);
+  bench::RooflineProbe probe(perf ? bench::perf_probe_bytes() : std::size_t{1} << 26, probe_gathers);
   std::vector<bench::Roofline> roof;
   for (int threads : {1, 2}) roof.push_back(bench::measure_roofline(probe, threads));
 

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     else { std::fprintf(stderr, "usage: %s [--preset small|perf] [--json FILE]\n", argv[0]); return 2; }
   }
   const bool perf = preset == "perf";
-  const std::size_t bytes = perf ? std::size_t{1} << 30 : std::size_t{1} << 26;
+  const std::size_t bytes = perf ? bench::perf_probe_bytes() : std::size_t{1} << 26;
   const std::size_t gathers = perf ? std::size_t{1} << 27 : std::size_t{1} << 22;
   std::printf("roofline probe: %zu MiB array, %zu gathers, best of 3 (load %.2f)\n", bytes >> 20, gathers,
               bench::load_average());

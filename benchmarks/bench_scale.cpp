@@ -225,11 +225,11 @@ int main(int argc, char** argv) {
     std::printf(" (load %.2f)\n", bench::load_average());
     std::fflush(stdout);
   };
-  // The probe's arrays (1 GiB of data, 512 MiB of indices) in a child of their own, so no
-  // run's peak RSS includes them.
+  // The probe's arrays (8 times the last-level cache of data, 512 MiB of indices) in a child of
+  // their own, so no run's peak RSS includes them.
   if (only.empty() || only.rfind("load", 0) != 0) {
     const Figures f = in_child([&] {
-      bench::RooflineProbe probe(perf ? std::size_t{1} << 30 : std::size_t{1} << 26,
+      bench::RooflineProbe probe(perf ? bench::perf_probe_bytes() : std::size_t{1} << 26,
                                  perf ? std::size_t{1} << 27 : std::size_t{1} << 22);
       Figures p;
       for (int threads : {1, 2}) {
@@ -293,12 +293,26 @@ int main(int argc, char** argv) {
     std::filesystem::remove(cache_path, ignored);
   }
 
+  // Each run's arcs per second as a fraction of the probe's gathers per second on as many
+  // threads: the 10 M-agent graph is the one far larger than the caches.
+  const auto probe = results.find("probe");
   for (const char* graph : {"ba", "config"}) {
     const auto it = results.find(graph);
     if (it == results.end()) continue;
-    const Figures& f = it->second;
-    std::printf("%s: 2-thread speed-up IC %.2f, LT %.2f\n", graph, f.at("ic_seconds_1") / f.at("ic_seconds_2"),
+    Figures& f = it->second;
+    std::printf("%s: 2-thread speed-up IC %.2f, LT %.2f", graph, f.at("ic_seconds_1") / f.at("ic_seconds_2"),
                 f.at("lt_seconds_1") / f.at("lt_seconds_2"));
+    if (probe != results.end()) {
+      for (const char* model : {"ic", "lt"})
+        for (const char* threads : {"1", "2"})
+          f[std::string(model) + "_gather_fraction_" + threads] =
+              f.at(std::string(model) + "_arcs") / f.at(std::string(model) + "_seconds_" + threads) /
+              probe->second.at(std::string("gathers_per_second_") + threads);
+      std::printf("; of the gather limit (1 / 2 threads) IC %.0f / %.0f %%, LT %.0f / %.0f %%",
+                  100 * f.at("ic_gather_fraction_1"), 100 * f.at("ic_gather_fraction_2"),
+                  100 * f.at("lt_gather_fraction_1"), 100 * f.at("lt_gather_fraction_2"));
+    }
+    std::printf("\n");
   }
 
   if (!json_path.empty()) {

@@ -419,10 +419,11 @@ int main(int argc, char** argv) {
   const double state_lt = state_ic + agents * 3 * sizeof(std::uint32_t);
   const double per_arc = static_cast<double>(sizeof(NodeId) + sizeof(Trust));
   std::printf("memory (BA %u): graph %.1f MB = %.2f B/arc + %.1f B/agent; IC state %.0f B/agent, LT state %.0f B/agent; "
-              "budget 8 B/arc + 32 B/agent: IC %.2f, LT %.2f of budget; peak RSS %.1f MB\n",
+              "budget 8 B/arc + 32 B/agent: IC %.2f, LT %.2f of budget; peak RSS %.1f MB, of which the probe's arrays %.1f MB\n",
               big.num_nodes(), graph_bytes / 1e6, per_arc, (graph_bytes - arcs * per_arc) / agents, state_ic / agents,
               state_lt / agents, (graph_bytes + state_ic) / (8 * arcs + 32 * agents),
-              (graph_bytes + state_lt) / (8 * arcs + 32 * agents), static_cast<double>(bench::peak_rss_bytes()) / 1e6);
+              (graph_bytes + state_lt) / (8 * arcs + 32 * agents), static_cast<double>(bench::peak_rss_bytes()) / 1e6,
+              static_cast<double>(probe.resident_bytes()) / 1e6);
 
   if (!json_path.empty()) {
     std::ofstream j(json_path);
@@ -432,7 +433,7 @@ int main(int argc, char** argv) {
         << ", \"read_bytes_per_second\": " << roof[i].read_bytes_per_second << ", \"mixes_per_second\": " << roof[i].mixes_per_second
         << ", \"array_bytes\": " << roof[i].array_bytes << "}";
     j << "],\n  \"graph_build_seconds\": " << build_big << ",\n  \"peak_rss_bytes\": " << bench::peak_rss_bytes()
-      << ",\n  \"graph_bytes_per_arc\": " << graph_bytes / arcs << ",\n  \"results\": [\n";
+      << ",\n  \"probe_resident_bytes\": " << probe.resident_bytes() << ",\n  \"graph_bytes_per_arc\": " << graph_bytes / arcs << ",\n  \"results\": [\n";
     for (std::size_t i = 0; i < figures.size(); ++i) {
       const auto& f = figures[i];
       j << "    {\"workload\": \"" << f.workload << "\", \"threads\": " << f.threads << ", \"replicates\": " << f.replicates

@@ -100,6 +100,8 @@ class RooflineProbe {
   }
 
   [[nodiscard]] std::size_t array_bytes() const noexcept { return data_.size; }
+  /// Bytes of both arrays, data and indices: what the probe adds to its process's RSS.
+  [[nodiscard]] std::size_t resident_bytes() const noexcept { return data_.size + index_.size; }
 
   /// Seconds for the first `count` gathers, split over `threads` threads.
   double time_gathers(int threads, std::size_t count) {

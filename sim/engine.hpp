@@ -191,12 +191,9 @@ class ReplicateState {
 
   /// Back to "nobody adopted", in O(agents touched by the last replicate).
   void reset() noexcept {
-    const std::size_t na = adopters_end.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < na; ++i) adopted_at[adopters[i]] = kNever;
-    const std::size_t nt = touched_end.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < nt; ++i) pressure[touched[i]] = {};
-    const std::size_t np = pending_end.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < np; ++i) adopted_at[pending[i]] = kNever;
+    reset_listed(adopted_at, adopters.data(), adopters_end.load(std::memory_order_relaxed), kNever);
+    reset_listed(pressure, touched.data(), touched_end.load(std::memory_order_relaxed), PressureCell{});
+    reset_listed(adopted_at, pending.data(), pending_end.load(std::memory_order_relaxed), kNever);
     adopters_end.store(0, std::memory_order_relaxed);
     touched_end.store(0, std::memory_order_relaxed);
     pending_end.store(0, std::memory_order_relaxed);

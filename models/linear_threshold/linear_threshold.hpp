@@ -60,10 +60,8 @@ class LinearThreshold {
     }
     void reset() {
       const std::size_t n = used_end_.load(std::memory_order_relaxed);
-      for (std::size_t i = 0; i < n; ++i) {
-        negative_[used_[i]] = 0;
-        listed_[used_[i]] = kNever;
-      }
+      reset_listed(negative_, used_.data(), n, std::uint32_t{0});
+      reset_listed(listed_, used_.data(), n, kNever);
       used_end_.store(0, std::memory_order_relaxed);
       candidates_end_.store(0, std::memory_order_relaxed);
     }

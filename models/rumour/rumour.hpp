@@ -62,10 +62,8 @@ class Rumour {
       assign_huge(told_by, n, kNoNode);
     }
     void reset() {
-      for (const NodeId v : heard) {
-        status[v] = kIgnorant;
-        told_by[v] = kNoNode;
-      }
+      reset_listed(status, heard.data(), heard.size(), std::uint8_t{kIgnorant});
+      reset_listed(told_by, heard.data(), heard.size(), kNoNode);
       heard.clear();
       spreaders.clear();
       clock = 0.0;

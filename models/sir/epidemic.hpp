@@ -57,9 +57,7 @@ class DiscreteEpidemic {
     }
     void reset() {
       ++generation;  // invalidates every spreading stamp in O(1)
-      if constexpr (kSis) {
-        for (const NodeId v : infected) infected_now[v] = 0;
-      }
+      if constexpr (kSis) reset_listed(infected_now, infected.begin(), infected.size(), std::uint8_t{0});
       infected.clear();
       fresh.clear();
       susceptible.clear();

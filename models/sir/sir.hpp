@@ -40,10 +40,8 @@ class ContinuousSir {
       assign_huge(source, n, kNoNode);
     }
     void reset() {
-      for (const NodeId v : touched) {
-        pending[v] = kNone;
-        source[v] = kNoNode;
-      }
+      reset_listed(pending, touched.data(), touched.size(), kNone);
+      reset_listed(source, touched.data(), touched.size(), kNoNode);
       touched.clear();
       queue.clear();
       infected = 0;

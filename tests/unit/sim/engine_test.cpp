@@ -145,6 +145,26 @@ TEST_CASE("agent arrays: allocated without writes, filled by every thread") {
   CHECK(steps == AgentArray<Step>(10, 3));
 }
 
+TEST_CASE("reset_listed resets the listed agents, one by one or by filling the whole array") {
+  // 1,600 agents: up to 100 listed are reset one by one, more by a fill of the whole array.
+  for (const std::size_t listed : {std::size_t{0}, std::size_t{1}, std::size_t{100}, std::size_t{101}, std::size_t{1600}}) {
+    CAPTURE(listed);
+    AgentArray<Step> steps(1600, kNever);
+    std::vector<NodeId> list;
+    for (std::size_t i = 0; i < listed; ++i) list.push_back(static_cast<NodeId>((i * 7919) % 1600));  // distinct
+    for (const NodeId v : list) steps[v] = 5;
+    reset_listed(steps, list.data(), list.size(), kNever);
+    CHECK(std::all_of(steps.begin(), steps.end(), [](Step t) { return t == kNever; }));
+  }
+  // The sparse branch touches only the listed entries.
+  std::vector<std::uint8_t> status(1600, 2);
+  const NodeId three[] = {4, 900, 1599};
+  reset_listed(status, three, 3, std::uint8_t{0});
+  CHECK(std::count(status.begin(), status.end(), std::uint8_t{0}) == 3);
+  CHECK(status[4] == 0);
+  CHECK(status[1599] == 0);
+}
+
 TEST_CASE("each replicate's row depends only on (seed, replicate)") {
   const Graph g = path_graph(200);
   EngineOptions opt;

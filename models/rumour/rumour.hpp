@@ -187,18 +187,14 @@ class Rumour {
     // branch: the stores a telling call makes go, for a stifled one, to `unused`.
     const Graph& g = ctx.graph;
     const std::size_t calls = ws.order.size();
-    const std::size_t heard0 = ws.heard.size(), fresh0 = ws.fresh.size();
-    ws.heard.resize(heard0 + calls);
-    ws.fresh.resize(fresh0 + calls);
-    NodeId* const heard = ws.heard.data() + heard0;
-    NodeId* const fresh = ws.fresh.data() + fresh0;
     std::uint8_t* const status = ws.status.data();
     NodeId* const told_by = ws.told_by.data();
     Step* const adopted_at = ctx.state.adopted_at.data();
     const Step step = ctx.step;  // a local: read through ctx, it would be loaded again per call
+    // The agents told this step are listed once, in the engine's adopters (which has a slot
+    // to spare), and copied to `heard` and `fresh` after the loop.
     NodeId* const adopters = ctx.state.adopters.data() + ctx.state.adopters_end.load(std::memory_order_relaxed);
     struct {
-      std::uint8_t status;
       NodeId node;
       Step step;
     } unused{};
@@ -207,14 +203,13 @@ class Rumour {
       const NodeId callee = v == kNoNode ? u : v;  // no neighbour: stifled, as by a spreader
       const bool tells = status[callee] == kIgnorant;
       status[u] = static_cast<std::uint8_t>(kStifler - tells);  // kSpreader if it told
+      static_assert(kIgnorant == 0 && kSpreader == 1);
+      status[callee] |= static_cast<std::uint8_t>(tells);  // ignorant -> spreader, others kept
       // An ignorant agent has not adopted (seeds and channel converts are spreaders at once,
       // and the rumour takes no activity): its adoption step is stored, not checked.
-      *detail::branchless_target(tells, &status[callee], &unused.status) = kSpreader;
       *detail::branchless_target(tells, &told_by[callee], &unused.node) = u;
       *detail::branchless_target(tells, &adopted_at[callee], &unused.step) = step;
       adopters[told] = callee;  // kept only if told (the list has a slot to spare)
-      heard[told] = callee;
-      fresh[told] = callee;
       told += tells ? 1 : 0;
     };
     if (g.implicit_complete()) {
@@ -256,8 +251,8 @@ class Rumour {
         call(ws.order[i], callee[i % kRing]);
       }
     }
-    ws.heard.resize(heard0 + told);
-    ws.fresh.resize(fresh0 + told);
+    ws.heard.insert(ws.heard.end(), adopters, adopters + told);
+    ws.fresh.insert(ws.fresh.end(), adopters, adopters + told);
     ctx.state.adopters_end.fetch_add(told, std::memory_order_relaxed);
     regroup(ws);
     return ws.order.size();

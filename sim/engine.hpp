@@ -189,7 +189,8 @@ class ReplicateState {
     touched[i] = v;
   }
 
-  /// Back to "nobody adopted", in O(agents touched by the last replicate).
+  /// Back to "nobody adopted", in O(agents touched by the last replicate) and at most one
+  /// pass over each array (reset_listed).
   void reset() noexcept {
     reset_listed(adopted_at, adopters.data(), adopters_end.load(std::memory_order_relaxed), kNever);
     reset_listed(pressure, touched.data(), touched_end.load(std::memory_order_relaxed), PressureCell{});

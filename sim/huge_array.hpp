@@ -104,8 +104,8 @@ void assign_huge(AgentArray<T>& v, std::size_t count, const T& value) {
 /// Sets v[listed[i]] = value for the `count` listed agents: a store for each, or, when they
 /// are more than a sixteenth of the array, one pass over the whole array. Resets of a
 /// replicate that reached most agents (a rumour's half, an epidemic's three quarters) were
-/// scattered stores, a sixth of the rumour's time on BA 100k; a store at a random agent costs
-/// about as much as writing sixteen entries in order.
+/// scattered stores, a sixth of the rumour's time on BA 100k. The sixteenth takes a store at
+/// a random agent to cost about as much as writing sixteen entries in order.
 template <class T, class A, class Id>
 void reset_listed(std::vector<T, A>& v, const Id* listed, std::size_t count, const T& value) {
   if (count > v.size() / 16) {

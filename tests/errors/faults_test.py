@@ -63,7 +63,7 @@ count = 3
 
 [run]
 steps = 30
-replicates = 40
+replicates = 400
 seed = 5
 
 [sweep]
@@ -196,9 +196,11 @@ def interrupt_sweep_resume():
         os.mkdir(out)
         target = os.path.join(out, "s.h5")
         progress = target + ".progress"
-        # The whole sweep takes a fraction of a second, so the signal can land after the last
-        # point was recorded; such a try is still checked (no output, checkpoint kept), then
-        # repeated until one lands mid-sweep. One thread gives the signal the most room.
+        # The whole sweep takes about a second on one thread (400 replicates a point: with 40,
+        # every point was done before the checkpoint's first write on a faster host), so the
+        # signal can still land after the last point was recorded; such a try is still checked
+        # (no output, checkpoint kept), then repeated until one lands mid-sweep. One thread
+        # gives the signal the most room.
         for attempt in range(8):
             p = subprocess.Popen([WOM, "sweep", scenario, "-o", target, "--threads", "1", "--quiet"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

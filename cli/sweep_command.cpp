@@ -274,7 +274,7 @@ int simulate_and_write(const Options& o, const Invocation& inv, MpiSession* mpi,
     // oneTBB starts its scheduler on first use (1-2 ms): before the sweep's clock, with the
     // process's other start-up, so that the clock measures the points and their scheduling.
     tbb::parallel_for(0U, threads, [](unsigned) {});
-    PointComputer computer(plan, std::max<std::size_t>(kNetworkCache, 2 * lanes));
+    PointComputer computer(plan, std::max<std::size_t>(kNetworkCache, 2 * lanes), lanes);
 
     if (rank != 0) {  // a worker rank: units from the shared list, results back to rank 0
       SharedWork work(*mpi, {}, lanes);

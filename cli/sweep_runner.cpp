@@ -115,6 +115,7 @@ SweepPointResult PointComputer::compute(const WorkUnit& unit) {
   options.record_adoption_steps = false;
   options.record_referral_tree = false;
   options.record_series = true;
+  options.split_steps = split_steps_;
 
   SweepPointResult result;
   const auto t0 = std::chrono::steady_clock::now();

@@ -75,7 +75,10 @@ class WorkList final : public WorkSource {
 /// recently used `cache_size` stay cached.
 class PointComputer {
  public:
-  PointComputer(const SweepPlan& plan, std::size_t cache_size) : plan_(plan), cache_size_(cache_size) {}
+  /// `lanes`: how many lanes compute at once; with more than one, each keeps a thread busy and
+  /// a unit's steps are not split over threads (EngineOptions::split_steps).
+  PointComputer(const SweepPlan& plan, std::size_t cache_size, unsigned lanes)
+      : plan_(plan), cache_size_(cache_size), split_steps_(lanes <= 1) {}
   /// The unit's replicates of its point. Thread-safe.
   [[nodiscard]] SweepPointResult compute(const WorkUnit& unit);
   /// Networks generated (or read) so far, not counting copies.
@@ -90,6 +93,7 @@ class PointComputer {
   };
   const SweepPlan& plan_;
   std::size_t cache_size_;
+  bool split_steps_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> cache_;
   std::uint64_t clock_ = 0;

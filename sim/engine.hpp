@@ -71,6 +71,10 @@ struct EngineOptions {
   bool record_series = true;
   /// A step is split over threads once its frontier has at least this many agents.
   std::size_t parallel_frontier = 256;
+  /// Whether steps may be split over threads at all. A sweep whose lanes each keep a thread
+  /// busy with points of their own turns it off: a split step's claims are atomic, and no
+  /// thread would be free to share the step (its points ran 17 % slower split).
+  bool split_steps = true;
   /// Replicates run concurrently (one ReplicateState per thread) when the graph has at most
   /// this many agents; above it they run one after another, each parallel inside, so memory
   /// stays at one replicate's state.
@@ -1186,7 +1190,7 @@ RunResult run_replicates(const Graph& g, const M& model, const SeedPlan& seeds, 
   // Steps are split over threads only where the replicates alone would leave threads idle: with
   // several replicates per thread, splitting buys little balance and costs the parallel paths
   // (atomic counts, tasks) in every large step.
-  const bool may_split = may_split_steps() &&  // once per run: it reads global state under a lock
+  const bool may_split = opt.split_steps && may_split_steps() &&  // once per run: global state, a lock
                          !(concurrent && opt.replicates >= kBusyReplicatesPerThread * static_cast<std::uint32_t>(
                                                                tbb::this_task_arena::max_concurrency()));
   std::atomic<std::uint32_t> finished{0};

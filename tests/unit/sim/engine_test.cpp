@@ -6,8 +6,11 @@
 
 #include <doctest/doctest.h>
 
+#include <tbb/task_arena.h>
+
 #include "models/independent_cascade/independent_cascade.hpp"
 #include "sim/engine.hpp"
+#include "sim/network/generators.hpp"
 #include "sim/error.hpp"
 #include "sim/seeds.hpp"
 
@@ -163,6 +166,28 @@ TEST_CASE("reset_listed resets the listed agents, one by one or by filling the w
   CHECK(std::count(status.begin(), status.end(), std::uint8_t{0}) == 3);
   CHECK(status[4] == 0);
   CHECK(status[1599] == 0);
+}
+
+TEST_CASE("split_steps off runs every step unsplit, with the same results") {
+  // Two threads, two replicates (too few to keep both busy, so steps may split), frontiers
+  // far above parallel_frontier: split and unsplit runs must agree to the last count.
+  const Graph g = barabasi_albert_graph(20'000, 4, 3);
+  const SeedPlan plan(g, {{"random", 20, {}}});
+  const IndependentCascade ic(0.2);
+  EngineOptions opt;
+  opt.steps = 40;
+  opt.replicates = 2;
+  opt.parallel_frontier = 16;
+  tbb::task_arena two(2);
+  RunResult split, unsplit;
+  two.execute([&] {
+    split = run_replicates(g, ic, plan, opt);
+    opt.split_steps = false;
+    unsplit = run_replicates(g, ic, plan, opt);
+  });
+  CHECK(split.summaries[0].final_adopters > 1000);  // the cascade is large enough to split
+  CHECK(split.cumulative_adopters == unsplit.cumulative_adopters);
+  CHECK(split.exposures == unsplit.exposures);
 }
 
 TEST_CASE("each replicate's row depends only on (seed, replicate)") {

@@ -46,7 +46,7 @@ design = "grid"
 TEST_CASE("a point's replicate ranges, local or remote and in any order, join into the whole point") {
   const wom::SweepPlan plan = wom::plan_sweep_text(kScenario, "s.toml", {});
   REQUIRE(plan.replicates == 7);
-  wom::cli::PointComputer computer(plan, 2);
+  wom::cli::PointComputer computer(plan, 2, 1);
   const wom::SweepPointResult whole = computer.compute({1, 0, 7});
   std::uint64_t adopters = 0;
   for (const auto& s : whole.run.summaries) adopters += s.final_adopters;
@@ -93,7 +93,7 @@ TEST_CASE("a point's replicate ranges, local or remote and in any order, join in
 
 TEST_CASE("replicate ranges that overlap are refused") {
   const wom::SweepPlan plan = wom::plan_sweep_text(kScenario, "s.toml", {});
-  wom::cli::PointComputer computer(plan, 2);
+  wom::cli::PointComputer computer(plan, 2, 1);
   const std::vector<std::uint32_t> points{0};
   wom::cli::Collector collector(points, 7, {}, std::nullopt, nullptr);
   collector.add(computer.compute({0, 0, 4}));

@@ -221,8 +221,10 @@ design = "grid"
     print("sweep_mpi_identical: ok")
 
 
-# 400 points of a few milliseconds each: long enough to be killed half-way.
-LONG_SWEEP = BASE.replace("n = 400", "n = 2000").replace("replicates = 6", "replicates = 12") + """
+# 400 points of about a millisecond each (on a host where 12 replicates a point took 0.3 ms,
+# the whole sweep fit in a few of the checkpoint's 20 ms writes): long enough to be killed
+# half-way.
+LONG_SWEEP = BASE.replace("n = 400", "n = 2000").replace("replicates = 6", "replicates = 48") + """
 [sweep]
 design = "latin_hypercube"
 points = 400

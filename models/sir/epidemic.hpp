@@ -143,7 +143,7 @@ class DiscreteEpidemic {
       if (ctx.may_split && ni >= ctx.parallel_frontier) {
         std::atomic<std::uint64_t> arcs{0};
         tbb::this_task_arena::isolate([&] {
-          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ni, 32), [&](const auto& r) {
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ni, kSplitGrain), [&](const auto& r) {
             arcs.fetch_add(transmit<true>(ctx, key, r.begin(), r.end()), std::memory_order_relaxed);
           });
         });

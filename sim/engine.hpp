@@ -393,6 +393,20 @@ inline constexpr std::size_t kSplitGrain = 256;
 
 namespace detail {
 
+/// A split step's pass over spreaders [begin, end): count(b, e) on chunks of at least
+/// kSplitGrain of them, on the arena's threads and isolated (a thread waiting for its chunks
+/// takes no other work); returns the sum of what the chunks counted (arcs).
+template <class Count>
+std::uint64_t split_count(std::size_t begin, std::size_t end, const Count& count) {
+  std::atomic<std::uint64_t> total{0};
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, kSplitGrain), [&](const auto& r) {
+      total.fetch_add(count(r.begin(), r.end()), std::memory_order_relaxed);
+    });
+  });
+  return total.load(std::memory_order_relaxed);
+}
+
 /// `yes` if `c`, else `no`, computed without a branch. A loop whose outcome is a coin flip to
 /// the processor (adopt or not) stores through it to its real target or to a scratch one, so
 /// the compiler cannot turn the choice back into a mispredicted branch, as it does with ?:.
@@ -726,15 +740,10 @@ StepReport spread_frontier(const M& model, const Ctx& ctx) {
         return report;
       }
     }
-    std::atomic<std::uint64_t> total{0};
-    // Chunks of at least kSplitGrain spreaders: each chunk's fetch-ahead pipeline starts cold.
-    tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, kSplitGrain), [&](const tbb::blocked_range<std::size_t>& r) {
-        const ReplicateState::TouchBatch touched(ctx.state);
-        total.fetch_add(detail::spread<true>(model, ctx, r.begin(), r.end()), std::memory_order_relaxed);
-      });
+    report.exposures = detail::split_count(begin, end, [&](std::size_t b, std::size_t e) {
+      const ReplicateState::TouchBatch touched(ctx.state);
+      return detail::spread<true>(model, ctx, b, e);
     });
-    report.exposures = total.load();
   } else {
     report.exposures = detail::spread<false>(model, ctx, begin, end);
   }

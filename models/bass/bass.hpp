@@ -112,13 +112,8 @@ class Bass {
     if (g.implicit_complete()) {
       report.exposures = static_cast<std::uint64_t>(fe - fb) * (g.num_nodes() - 1);
     } else if (ctx.may_split && fe - fb >= ctx.parallel_frontier) {
-      std::atomic<std::uint64_t> arcs{0};
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(fb, fe, 32), [&](const auto& r) {
-          arcs.fetch_add(count<true>(g, s, ws.adopted_in.data(), r.begin(), r.end()), std::memory_order_relaxed);
-        });
-      });
-      report.exposures = arcs.load();
+      report.exposures = detail::split_count(
+          fb, fe, [&](std::size_t b, std::size_t e) { return count<true>(g, s, ws.adopted_in.data(), b, e); });
     } else {
       report.exposures = count<false>(g, s, ws.adopted_in.data(), fb, fe);
     }

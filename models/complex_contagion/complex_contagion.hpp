@@ -138,19 +138,14 @@ class ComplexContagion {
     StepReport report;
     report.spreaders = fe - fb;
     report.quiet = fb == fe;
-    const bool split = ctx.may_split && fe - fb >= ctx.parallel_frontier;
-    std::atomic<std::uint64_t> arcs{0};
-    if (split) {
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(fb, fe, 32), [&](const auto& r) {
-          const ReplicateState::TouchBatch touched(ctx.state);
-          arcs.fetch_add(mark<true>(ctx, r.begin(), r.end()), std::memory_order_relaxed);
-        });
+    if (ctx.may_split && fe - fb >= ctx.parallel_frontier) {
+      report.exposures = detail::split_count(fb, fe, [&](std::size_t b, std::size_t e) {
+        const ReplicateState::TouchBatch touched(ctx.state);
+        return mark<true>(ctx, b, e);
       });
     } else {
-      arcs = mark<false>(ctx, fb, fe);
+      report.exposures = mark<false>(ctx, fb, fe);
     }
-    report.exposures = arcs.load();
     const std::size_t nc = ws.candidates.size();
     if (ctx.may_split && nc >= ctx.parallel_frontier) {
       tbb::this_task_arena::isolate([&] {

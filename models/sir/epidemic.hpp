@@ -141,13 +141,8 @@ class DiscreteEpidemic {
     } else {
       const std::uint64_t key = derive(ctx.replicate.transmit_key, t);
       if (ctx.may_split && ni >= ctx.parallel_frontier) {
-        std::atomic<std::uint64_t> arcs{0};
-        tbb::this_task_arena::isolate([&] {
-          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ni, kSplitGrain), [&](const auto& r) {
-            arcs.fetch_add(transmit<true>(ctx, key, r.begin(), r.end()), std::memory_order_relaxed);
-          });
-        });
-        report.exposures = arcs.load();
+        report.exposures =
+            detail::split_count(0, ni, [&](std::size_t b, std::size_t e) { return transmit<true>(ctx, key, b, e); });
       } else {
         report.exposures = transmit<false>(ctx, key, 0, ni);
       }
@@ -157,14 +152,14 @@ class DiscreteEpidemic {
     const std::uint64_t rkey = derive(ctx.replicate.recover_key, t);
     NodeId* list = ws.infected.data();
     std::uint8_t* const infected_now = ws.infected_now.data();
-    std::uint8_t unused = 0;
     std::size_t kept = 0;
     // Whether an agent recovers is a coin flip to the processor (probability γ): the outcome
-    // is stored without a branch, as the rumour's and Bass's are.
+    // is stored without a branch, as the rumour's and Bass's are. Every listed agent's flag
+    // is 1, so storing "not recovered" keeps or clears it.
     for (std::size_t i = 0; i < ni; ++i) {
       const NodeId u = list[i];
       const bool recovers = (draw64(rkey, u) >> 11) < gamma53_;
-      if constexpr (kSis) *detail::branchless_target(recovers, infected_now + u, &unused) = 0;
+      if constexpr (kSis) infected_now[u] = static_cast<std::uint8_t>(!recovers);
       list[kept] = u;  // kept <= i: never ahead of the reading
       kept += !recovers;
     }
